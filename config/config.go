@@ -1,0 +1,289 @@
+// Package config reads and validates antipersona.yaml, the workspace
+// configuration. Precedence is decided in one place (cmd): defaults, then the
+// file, then the environment, then flags.
+package config
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/antipersona/antipersona"
+)
+
+// FileName is the name of the configuration file inside a workspace.
+const FileName = "antipersona.yaml"
+
+// Config is the whole workspace configuration. The zero value is not valid:
+// start from Default.
+type Config struct {
+	// Currency is the ISO 4217 code all amounts are in (PLN, VND, GEL, EUR...).
+	Currency string `yaml:"currency"`
+	// ReferenceDate is the default as-of date of `build` (YYYY-MM-DD); empty
+	// means today (UTC). Data up to the end of that day counts.
+	ReferenceDate string `yaml:"reference_date"`
+	// Locale is the default language of reports: en, pl, vi or ka.
+	Locale string `yaml:"locale"`
+
+	Ingest     Ingest     `yaml:"ingest"`
+	Contacts   Contacts   `yaml:"contacts"`
+	Orders     Orders     `yaml:"orders"`
+	Features   Features   `yaml:"features"`
+	Thresholds Thresholds `yaml:"thresholds"`
+}
+
+// Ingest holds the settings every reader shares.
+type Ingest struct {
+	// MissingValues are placeholders that mean "no value".
+	MissingValues []string `yaml:"missing_values"`
+	// SampleRows is how many rows type inference looks at.
+	SampleRows int `yaml:"sample_rows"`
+	// BatchRows is how many rows are stored per transaction.
+	BatchRows int `yaml:"batch_rows"`
+	// Columns maps, per kind, a logical field to a column name, overriding
+	// detection (e.g. orders: {order: InvoiceNo}).
+	Columns map[string]map[string]string `yaml:"columns"`
+}
+
+// Contacts holds the settings of the contacts kind.
+type Contacts struct {
+	IDColumn       string   `yaml:"id_column"`
+	OutcomeColumn  string   `yaml:"outcome_column"`
+	PositiveValues []string `yaml:"positive_values"`
+	ExcludeColumns []string `yaml:"exclude_columns"`
+	// Traits overrides inferred types and dimensions, by column name or identifier.
+	Traits map[string]TraitOverride `yaml:"traits"`
+}
+
+// TraitOverride fixes a trait's type, dimension or identifier.
+type TraitOverride struct {
+	Type      antipersona.TraitType `yaml:"type,omitempty"`
+	Dimension antipersona.Dimension `yaml:"dimension,omitempty"`
+	Ident     string                `yaml:"identifier,omitempty"`
+}
+
+// Orders holds the settings of the orders kind.
+type Orders struct {
+	CancelledStatuses []string `yaml:"cancelled_statuses"`
+	RefundedStatuses  []string `yaml:"refunded_statuses"`
+}
+
+// Features holds the parameters of the per-contact features.
+type Features struct {
+	// DefaultMarginRate is the margin assumed for an order with neither a
+	// margin nor a cost of goods (share of revenue, 0..1).
+	DefaultMarginRate float64 `yaml:"default_margin_rate"`
+	// CostPerTicket is the support cost of one `Ticket Created`.
+	CostPerTicket float64 `yaml:"cost_per_ticket"`
+	// CostPerReturn is the handling cost of one return or refund.
+	CostPerReturn float64 `yaml:"cost_per_return"`
+	// SessionGapMinutes splits events without a session id into sessions.
+	SessionGapMinutes int `yaml:"session_gap_minutes"`
+	// Engagement weights per signal (see docs/features.md, engagement_score).
+	EngagementWeights map[string]float64 `yaml:"engagement_weights"`
+}
+
+// Thresholds are used by the analysis steps (segments, personas, decisions).
+type Thresholds struct {
+	// ActiveDays: a contact with an event or order in the last ActiveDays is active.
+	ActiveDays int `yaml:"active_days"`
+	// ChurnDays: a customer without an order for ChurnDays is churned.
+	ChurnDays int `yaml:"churn_days"`
+	// RFMLevels is the number of quantile levels of R, F and M scores (3..5).
+	RFMLevels int `yaml:"rfm_levels"`
+	// MinSupport is the smallest persona or negative persona, as a share of contacts.
+	MinSupport float64 `yaml:"min_support"`
+	// MinSize is the smallest persona or negative persona, in contacts.
+	MinSize int `yaml:"min_size"`
+	// Alpha is the significance level after multiple-testing correction.
+	Alpha float64 `yaml:"alpha"`
+	// MaxOverlap drops a result that overlaps a better one by more than this (Jaccard).
+	MaxOverlap float64 `yaml:"max_overlap"`
+	// Seed makes clustering and sampling reproducible.
+	Seed uint64 `yaml:"seed"`
+}
+
+// Default returns the configuration used when a setting is absent.
+func Default() Config {
+	return Config{
+		Currency: "PLN",
+		Locale:   "en",
+		Ingest: Ingest{
+			MissingValues: []string{"", "NA", "N/A", "n/a", "null", "NULL", "None", "nan", "NaN", "Select", "-", "?"},
+			SampleRows:    10000,
+			BatchRows:     20000,
+		},
+		Contacts: Contacts{
+			PositiveValues: []string{"1", "true", "yes", "y", "t", "tak", "có", "converted"},
+			ExcludeColumns: []string{},
+		},
+		Orders: Orders{
+			CancelledStatuses: []string{"cancelled", "canceled", "cancel", "anulowane", "anulowano", "đã hủy", "hủy"},
+			RefundedStatuses:  []string{"refunded", "returned", "return", "zwrot", "zwrócone", "hoàn tiền", "trả hàng"},
+		},
+		Features: Features{
+			DefaultMarginRate: 0.3,
+			CostPerTicket:     5,
+			CostPerReturn:     0,
+			SessionGapMinutes: 30,
+			EngagementWeights: DefaultEngagementWeights(),
+		},
+		Thresholds: Thresholds{
+			ActiveDays: 90,
+			ChurnDays:  365,
+			RFMLevels:  5,
+			MinSupport: 0.01,
+			MinSize:    30,
+			Alpha:      0.05,
+			MaxOverlap: 0.9,
+			Seed:       1,
+		},
+	}
+}
+
+// DefaultEngagementWeights are the points each signal adds to engagement_score.
+func DefaultEngagementWeights() map[string]float64 {
+	return map[string]float64{
+		"sessions":            1,
+		"page_views":          0.2,
+		"product_views":       0.5,
+		"cart_adds":           2,
+		"wishlist_adds":       1,
+		"checkouts_started":   3,
+		"email_opens":         0.5,
+		"email_clicks":        1,
+		"webinars_registered": 2,
+		"webinars_attended":   4,
+		"trials_started":      5,
+	}
+}
+
+// Parse reads a configuration from r over the defaults: a setting absent
+// from r keeps its default. Unknown keys are an error.
+func Parse(r io.Reader) (Config, error) {
+	c := Default()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return c, fmt.Errorf("read config: %w", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return c, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return c, antipersona.Errorf(antipersona.EINVALID, "%s: %v", FileName, err)
+	}
+	return c, c.Validate()
+}
+
+// Validate checks every setting and names the first bad one.
+func (c *Config) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return antipersona.Errorf(antipersona.EINVALID, "%s: %s: %s", FileName, field, fmt.Sprintf(format, args...))
+	}
+	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
+		return bad("currency", "%q is not a three-letter ISO 4217 code such as PLN", c.Currency)
+	}
+	if c.ReferenceDate != "" {
+		if _, err := time.Parse(time.DateOnly, c.ReferenceDate); err != nil {
+			return bad("reference_date", "%q is not a date (YYYY-MM-DD)", c.ReferenceDate)
+		}
+	}
+	switch c.Locale {
+	case "en", "pl", "vi", "ka":
+	default:
+		return bad("locale", "%q is not one of en, pl, vi, ka", c.Locale)
+	}
+	if c.Ingest.SampleRows < 1 {
+		return bad("ingest.sample_rows", "must be at least 1, got %d", c.Ingest.SampleRows)
+	}
+	if c.Ingest.BatchRows < 1 {
+		return bad("ingest.batch_rows", "must be at least 1, got %d", c.Ingest.BatchRows)
+	}
+	for kind := range c.Ingest.Columns {
+		switch antipersona.Kind(kind) {
+		case antipersona.KindContacts, antipersona.KindEvents, antipersona.KindOrders, antipersona.KindCosts,
+			antipersona.KindTouches, antipersona.KindSurveyAnswers, "surveys":
+		default:
+			return bad("ingest.columns."+kind, "unknown kind (use contacts, events, orders, costs, touches, surveys)")
+		}
+	}
+	for name, o := range c.Contacts.Traits {
+		if o.Type != "" && !antipersona.ValidTraitType(o.Type) {
+			return bad("contacts.traits."+name+".type", "%q is not one of number, category, multi, date, boolean, text, identifier", o.Type)
+		}
+		if o.Dimension != "" && !antipersona.ValidDimension(o.Dimension) {
+			return bad("contacts.traits."+name+".dimension", "%q is not one of demographic, socio-economic, geographic, psychographic, behavioural, other", o.Dimension)
+		}
+	}
+	if r := c.Features.DefaultMarginRate; r < 0 || r > 1 {
+		return bad("features.default_margin_rate", "must be between 0 and 1, got %g", r)
+	}
+	if c.Features.CostPerTicket < 0 {
+		return bad("features.cost_per_ticket", "must not be negative")
+	}
+	if c.Features.CostPerReturn < 0 {
+		return bad("features.cost_per_return", "must not be negative")
+	}
+	if c.Features.SessionGapMinutes < 1 {
+		return bad("features.session_gap_minutes", "must be at least 1")
+	}
+	for k, w := range c.Features.EngagementWeights {
+		if _, ok := DefaultEngagementWeights()[k]; !ok {
+			return bad("features.engagement_weights."+k, "unknown signal")
+		}
+		if w < 0 {
+			return bad("features.engagement_weights."+k, "must not be negative")
+		}
+	}
+	t := c.Thresholds
+	switch {
+	case t.ActiveDays < 1:
+		return bad("thresholds.active_days", "must be at least 1")
+	case t.ChurnDays < 1:
+		return bad("thresholds.churn_days", "must be at least 1")
+	case t.RFMLevels < 3 || t.RFMLevels > 5:
+		return bad("thresholds.rfm_levels", "must be 3, 4 or 5, got %d", t.RFMLevels)
+	case t.MinSupport < 0 || t.MinSupport >= 1:
+		return bad("thresholds.min_support", "must be in [0, 1)")
+	case t.MinSize < 1:
+		return bad("thresholds.min_size", "must be at least 1")
+	case t.Alpha <= 0 || t.Alpha >= 1:
+		return bad("thresholds.alpha", "must be in (0, 1)")
+	case t.MaxOverlap <= 0 || t.MaxOverlap > 1:
+		return bad("thresholds.max_overlap", "must be in (0, 1]")
+	}
+	return nil
+}
+
+// Hash is a stable digest of the configuration, stored with every build.
+func (c *Config) Hash() string {
+	data, _ := yaml.Marshal(c)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8])
+}
+
+// AsOf returns the as-of date: the given override, else ReferenceDate, else
+// today (from now), as midnight UTC.
+func (c *Config) AsOf(override string, now time.Time) (time.Time, error) {
+	s := override
+	if s == "" {
+		s = c.ReferenceDate
+	}
+	if s == "" {
+		y, m, d := now.UTC().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, antipersona.Errorf(antipersona.EINVALID, "as-of date %q is not a date (YYYY-MM-DD)", s)
+	}
+	return t, nil
+}

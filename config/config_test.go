@@ -1,0 +1,80 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTemplateIsDefault(t *testing.T) {
+	got, err := Parse(strings.NewReader(Template))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Default()
+	// yaml decodes an empty flow mapping as an empty, non-nil map.
+	if len(got.Ingest.Columns) != 0 || len(got.Contacts.Traits) != 0 {
+		t.Fatalf("template has mappings: %+v %+v", got.Ingest.Columns, got.Contacts.Traits)
+	}
+	got.Ingest.Columns, got.Contacts.Traits = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("template differs from Default():\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown key", "curency: PLN\n", "field curency not found"},
+		{"currency", "currency: zloty\n", "currency"},
+		{"date", "reference_date: 2024-13-01\n", "reference_date"},
+		{"locale", "locale: de\n", "locale"},
+		{"trait type", "contacts:\n  traits:\n    age: {type: integer}\n", "contacts.traits.age.type"},
+		{"dimension", "contacts:\n  traits:\n    age: {dimension: cosmic}\n", "contacts.traits.age.dimension"},
+		{"margin", "features:\n  default_margin_rate: 1.5\n", "features.default_margin_rate"},
+		{"rfm", "thresholds:\n  rfm_levels: 7\n", "thresholds.rfm_levels"},
+		{"columns kind", "ingest:\n  columns:\n    sales: {order: x}\n", "ingest.columns.sales"},
+		{"weight", "features:\n  engagement_weights:\n    likes: 1\n", "engagement_weights.likes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseOverrides(t *testing.T) {
+	c, err := Parse(strings.NewReader("currency: VND\nthresholds:\n  rfm_levels: 3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Currency != "VND" || c.Thresholds.RFMLevels != 3 || c.Thresholds.ActiveDays != 90 {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestAsOf(t *testing.T) {
+	c := Default()
+	now := time.Date(2026, 11, 23, 15, 4, 5, 0, time.UTC)
+	got, _ := c.AsOf("", now)
+	if want := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("today: got %v want %v", got, want)
+	}
+	c.ReferenceDate = "2025-06-30"
+	got, _ = c.AsOf("", now)
+	if want := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("reference: got %v", got)
+	}
+	got, _ = c.AsOf("2011-12-10", now)
+	if want := time.Date(2011, 12, 10, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("override: got %v", got)
+	}
+	if _, err := c.AsOf("10/12/2011", now); err == nil {
+		t.Error("bad date accepted")
+	}
+}

@@ -1,0 +1,102 @@
+package config
+
+// Template is the commented antipersona.yaml that `antipersona init` writes.
+// Every setting is shown with its default; a test checks that parsing it
+// gives exactly Default(), so the two cannot drift.
+const Template = `# antipersona workspace configuration.
+# Every setting below shows its default; delete a line to keep the default.
+# Docs: docs/config.md (settings), docs/features.md (features).
+
+# Currency of all amounts (ISO 4217).
+currency: PLN
+# As-of date of 'antipersona build' (YYYY-MM-DD). Empty: today (UTC).
+# Data up to the end of that day counts; later data is ignored.
+reference_date: ""
+# Language of reports and persona cards: en, pl, vi or ka.
+locale: en
+
+ingest:
+  # Values that mean "missing" in any column (compared after trimming spaces).
+  missing_values: ["", "NA", "N/A", "n/a", "null", "NULL", "None", "nan", "NaN", "Select", "-", "?"]
+  # Rows read to infer the type of each contact column.
+  sample_rows: 10000
+  # Rows stored per transaction (a crash loses at most the batch in flight,
+  # which the next run of the same ingest completes).
+  batch_rows: 20000
+  # Column mappings per kind: logical field -> column name in your files.
+  # Fields: contacts: id, email, phone, created_at
+  #         events: contact, anonymous_id, time, event, message_id, session_id
+  #         orders: order, contact, time, revenue, margin, cost_of_goods,
+  #                 discount, status, channel, quantity, unit_price
+  #         costs: contact, campaign, channel, time, amount, kind
+  #         touches: contact, campaign, channel, time
+  #         surveys: contact, question_id, question_text, answer, language, time
+  # Example:
+  #   orders: {order: InvoiceNo, contact: CustomerID, time: InvoiceDate}
+  columns: {}
+
+contacts:
+  # Id column; empty: the first of contact_id, id, userId, customer_id.
+  id_column: ""
+  # A CRM's own conversion flag (one row per lead), stored as the outcome.
+  outcome_column: ""
+  # Outcome values meaning "converted" (case-insensitive); others mean "not".
+  positive_values: ["1", "true", "yes", "y", "t", "tak", "có", "converted"]
+  # Columns to drop, e.g. ones that leak the outcome.
+  exclude_columns: []
+  # Trait overrides by column name or identifier:
+  #   type: number | category | multi | date | boolean | text | identifier
+  #   dimension: demographic | socio-economic | geographic | psychographic |
+  #              behavioural | other
+  # Example:
+  #   traits:
+  #     "Lead Number": {type: identifier}
+  #     income: {dimension: socio-economic}
+  traits: {}
+
+orders:
+  # Status values meaning the order was cancelled (not counted as revenue).
+  cancelled_statuses: ["cancelled", "canceled", "cancel", "anulowane", "anulowano", "đã hủy", "hủy"]
+  # Status values meaning the order was refunded (counted, then returned).
+  refunded_statuses: ["refunded", "returned", "return", "zwrot", "zwrócone", "hoàn tiền", "trả hàng"]
+
+features:
+  # Margin assumed for orders with neither a margin nor a cost of goods.
+  default_margin_rate: 0.3
+  # Support cost of one ticket ("Ticket Created" event), in the currency.
+  cost_per_ticket: 5
+  # Handling cost of one return or refund, in the currency.
+  cost_per_return: 0
+  # Events without a session id: a gap longer than this starts a new session.
+  session_gap_minutes: 30
+  # Points per signal in engagement_score (see docs/features.md).
+  engagement_weights:
+    sessions: 1
+    page_views: 0.2
+    product_views: 0.5
+    cart_adds: 2
+    wishlist_adds: 1
+    checkouts_started: 3
+    email_opens: 0.5
+    email_clicks: 1
+    webinars_registered: 2
+    webinars_attended: 4
+    trials_started: 5
+
+thresholds:
+  # Active: an event or order within this many days of the as-of date.
+  active_days: 90
+  # Churned: a customer without an order for this many days.
+  churn_days: 365
+  # Quantile levels of the R, F and M scores (3, 4 or 5).
+  rfm_levels: 5
+  # Smallest persona or negative persona: share of contacts and count.
+  min_support: 0.01
+  min_size: 30
+  # Significance level after multiple-testing correction.
+  alpha: 0.05
+  # A result overlapping a better one by more than this (Jaccard) is dropped.
+  max_overlap: 0.9
+  # Seed for clustering and sampling.
+  seed: 1
+`

@@ -1,0 +1,120 @@
+-- antipersona embedded store, schema version 1.
+-- Every table is keyed by its natural id (or a content key), and every table
+-- that holds personal activity carries contact_id so that it can be
+-- distributed, exported and deleted by contact.
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS traits (
+    ident     VARCHAR PRIMARY KEY,
+    name      VARCHAR NOT NULL,
+    type      VARCHAR NOT NULL,
+    dimension VARCHAR NOT NULL,
+    pii       BOOLEAN NOT NULL,
+    ordinal   INTEGER NOT NULL
+);
+
+-- Trait columns are added by ALTER TABLE as files bring them.
+CREATE TABLE IF NOT EXISTS contacts (
+    contact_id VARCHAR PRIMARY KEY,
+    email      VARCHAR,
+    phone      VARCHAR,
+    created_at TIMESTAMP,
+    outcome    BOOLEAN
+);
+
+CREATE TABLE IF NOT EXISTS identities (
+    anonymous_id VARCHAR PRIMARY KEY,
+    contact_id   VARCHAR NOT NULL,
+    ts           TIMESTAMP
+);
+
+-- mid = md5_number(message_id): a 128-bit key keeps the dedupe index small.
+CREATE TABLE IF NOT EXISTS events (
+    mid          UHUGEINT PRIMARY KEY,
+    message_id   VARCHAR NOT NULL,
+    contact_id   VARCHAR,
+    anonymous_id VARCHAR,
+    type         VARCHAR NOT NULL,
+    event        VARCHAR,
+    ts           TIMESTAMP NOT NULL,
+    session_id   VARCHAR,
+    duration     DOUBLE,
+    rating       DOUBLE,
+    properties   VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS orders (
+    order_id      VARCHAR PRIMARY KEY,
+    contact_id    VARCHAR,
+    anonymous_id  VARCHAR,
+    ts            TIMESTAMP NOT NULL,
+    revenue       DOUBLE NOT NULL,
+    margin        DOUBLE,
+    cost_of_goods DOUBLE,
+    discount      DOUBLE NOT NULL,
+    status        VARCHAR NOT NULL,
+    channel       VARCHAR,
+    source        VARCHAR NOT NULL
+);
+
+-- amount NULL means "the whole order".
+CREATE TABLE IF NOT EXISTS returns (
+    return_id    VARCHAR PRIMARY KEY,
+    order_id     VARCHAR,
+    contact_id   VARCHAR,
+    anonymous_id VARCHAR,
+    ts           TIMESTAMP NOT NULL,
+    amount       DOUBLE,
+    kind         VARCHAR NOT NULL,
+    source       VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS costs (
+    row_key    VARCHAR PRIMARY KEY,
+    contact_id VARCHAR,
+    campaign   VARCHAR,
+    channel    VARCHAR,
+    ts         TIMESTAMP,
+    amount     DOUBLE NOT NULL,
+    kind       VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS touches (
+    row_key    VARCHAR PRIMARY KEY,
+    contact_id VARCHAR NOT NULL,
+    campaign   VARCHAR,
+    channel    VARCHAR,
+    ts         TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS survey_answers (
+    row_key     VARCHAR PRIMARY KEY,
+    contact_id  VARCHAR NOT NULL,
+    question_id VARCHAR NOT NULL,
+    question    VARCHAR,
+    answer      VARCHAR NOT NULL,
+    language    VARCHAR,
+    ts          TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS ingests (
+    id           BIGINT PRIMARY KEY,
+    kind         VARCHAR NOT NULL,
+    file         VARCHAR NOT NULL,
+    started_at   TIMESTAMP NOT NULL,
+    finished_at  TIMESTAMP NOT NULL,
+    read_rows    BIGINT NOT NULL,
+    loaded       BIGINT NOT NULL,
+    rejected     BIGINT NOT NULL,
+    duplicates   BIGINT NOT NULL,
+    rejects_file VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS builds (
+    id          BIGINT PRIMARY KEY,
+    as_of       DATE NOT NULL,
+    started_at  TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    contacts    BIGINT NOT NULL,
+    config_hash VARCHAR NOT NULL
+);

@@ -1,0 +1,474 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	duck "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/antipersona/antipersona"
+)
+
+// sqlType is the column type of a trait type.
+func sqlType(t antipersona.TraitType) string {
+	switch t {
+	case antipersona.TraitNumber:
+		return "DOUBLE"
+	case antipersona.TraitMulti:
+		return "VARCHAR[]"
+	case antipersona.TraitDate:
+		return "TIMESTAMP"
+	case antipersona.TraitBoolean:
+		return "BOOLEAN"
+	default:
+		return "VARCHAR"
+	}
+}
+
+// Traits returns the known traits in column order.
+func (s *Store) Traits(ctx context.Context) ([]antipersona.Trait, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT name, ident, type, dimension, pii FROM traits ORDER BY ordinal")
+	if err != nil {
+		return nil, fmt.Errorf("read traits: %w", err)
+	}
+	defer rows.Close()
+	var out []antipersona.Trait
+	for rows.Next() {
+		var t antipersona.Trait
+		var typ, dim string
+		if err := rows.Scan(&t.Name, &t.Ident, &typ, &dim, &t.PII); err != nil {
+			return nil, fmt.Errorf("read traits: %w", err)
+		}
+		t.Type, t.Dimension = antipersona.TraitType(typ), antipersona.Dimension(dim)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ensureTraits adds the columns and trait records of traits that the store
+// does not know yet. A known trait must keep its type.
+func (s *Store) ensureTraits(ctx context.Context, traits []antipersona.Trait) error {
+	known, err := s.Traits(ctx)
+	if err != nil {
+		return err
+	}
+	byIdent := make(map[string]antipersona.Trait, len(known))
+	for _, t := range known {
+		byIdent[t.Ident] = t
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	n := len(known)
+	for _, t := range traits {
+		if k, ok := byIdent[t.Ident]; ok {
+			if k.Type != t.Type {
+				return antipersona.Errorf(antipersona.EINVALID, "trait %q is %s in the store but %s in this file; set contacts.traits.%s.type in antipersona.yaml", t.Ident, k.Type, t.Type, t.Ident)
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE contacts ADD COLUMN "+quoteIdent(t.Ident)+" "+sqlType(t.Type)); err != nil {
+			return fmt.Errorf("add trait column %s: %w", t.Ident, err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO traits VALUES (?, ?, ?, ?, ?, ?)",
+			t.Ident, t.Name, string(t.Type), string(t.Dimension), t.PII, n); err != nil {
+			return fmt.Errorf("record trait %s: %w", t.Ident, err)
+		}
+		byIdent[t.Ident] = t
+		n++
+	}
+	return tx.Commit()
+}
+
+// WriteBatch stores one batch. The rows of the batch are first appended to a
+// staging table and then merged into the target in one transaction, so a
+// crash leaves either the whole batch or none of it.
+func (s *Store) WriteBatch(ctx context.Context, b *antipersona.Batch) (antipersona.WriteResult, error) {
+	var res antipersona.WriteResult
+	if len(b.Identities) > 0 {
+		if err := s.writeIdentities(ctx, b.Identities); err != nil {
+			return res, err
+		}
+	}
+	var err error
+	var r antipersona.WriteResult
+	if len(b.Contacts) > 0 {
+		r, err = s.writeContacts(ctx, b)
+		res.Add(r)
+	}
+	if err == nil && len(b.Events) > 0 {
+		r, err = s.writeEvents(ctx, b.Events)
+		res.Add(r)
+	}
+	if err == nil && len(b.Orders) > 0 {
+		r, err = s.writeOrders(ctx, b.Orders)
+		res.Add(r)
+	}
+	if err == nil && len(b.Returns) > 0 {
+		r, err = s.writeReturns(ctx, b.Returns)
+		res.Add(r)
+	}
+	if err == nil && len(b.Costs) > 0 {
+		r, err = s.writeCosts(ctx, b.Costs)
+		res.Add(r)
+	}
+	if err == nil && len(b.Touches) > 0 {
+		r, err = s.writeTouches(ctx, b.Touches)
+		res.Add(r)
+	}
+	if err == nil && len(b.SurveyAnswers) > 0 {
+		r, err = s.writeSurveys(ctx, b.SurveyAnswers)
+		res.Add(r)
+	}
+	return res, err
+}
+
+// stageAndMerge (re)creates the staging table with ddl, appends rows with
+// fill, and runs merge (which must insert from the staging table) in one
+// transaction. It returns the rows merge inserted.
+func (s *Store) stageAndMerge(ctx context.Context, stage, ddl string, fill func(a *duck.Appender) error, merge string) (int64, error) {
+	if _, err := s.db.ExecContext(ctx, "CREATE OR REPLACE TABLE "+stage+" ("+ddl+")"); err != nil {
+		return 0, fmt.Errorf("create %s: %w", stage, err)
+	}
+	if err := s.withAppender(ctx, stage, fill); err != nil {
+		return 0, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, merge)
+	if err != nil {
+		return 0, fmt.Errorf("merge %s: %w", stage, err)
+	}
+	n, _ := r.RowsAffected()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+stage); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit %s: %w", stage, err)
+	}
+	return n, nil
+}
+
+func (s *Store) writeIdentities(ctx context.Context, ids []antipersona.Identity) error {
+	_, err := s.stageAndMerge(ctx, "_stage_identities",
+		"anonymous_id VARCHAR, contact_id VARCHAR, ts TIMESTAMP, line BIGINT",
+		func(a *duck.Appender) error {
+			for i, id := range ids {
+				if err := a.AppendRow(id.AnonymousID, id.ContactID, nullTime(id.Time), int64(i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		`INSERT INTO identities SELECT anonymous_id, contact_id, ts FROM _stage_identities
+		 WHERE anonymous_id IS NOT NULL AND contact_id IS NOT NULL
+		 QUALIFY row_number() OVER (PARTITION BY anonymous_id ORDER BY ts, line) = 1
+		 ON CONFLICT DO NOTHING`)
+	return err
+}
+
+func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antipersona.WriteResult, error) {
+	n, err := s.stageAndMerge(ctx, "_stage_events",
+		`message_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, event VARCHAR,
+		 ts TIMESTAMP, session_id VARCHAR, duration DOUBLE, rating DOUBLE, properties VARCHAR, line BIGINT`,
+		func(a *duck.Appender) error {
+			for _, e := range evs {
+				if err := a.AppendRow(e.MessageID, nullStr(e.ContactID), nullStr(e.AnonymousID), string(e.Type),
+					nullStr(e.Name), e.Time.UTC(), nullStr(e.SessionID), nullNum(e.Duration), nullNum(e.Rating),
+					nullStr(e.Properties), e.Line); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		`INSERT INTO events SELECT md5_number(message_id), message_id, contact_id, anonymous_id, type, event,
+		   ts, session_id, duration, rating, properties
+		 FROM _stage_events QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY line) = 1
+		 ON CONFLICT DO NOTHING`)
+	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(evs)) - n}, err
+}
+
+func (s *Store) writeOrders(ctx context.Context, os []antipersona.Order) (antipersona.WriteResult, error) {
+	n, err := s.stageAndMerge(ctx, "_stage_orders",
+		`order_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, ts TIMESTAMP, revenue DOUBLE, margin DOUBLE,
+		 cost_of_goods DOUBLE, discount DOUBLE, status VARCHAR, channel VARCHAR, source VARCHAR, line BIGINT`,
+		func(a *duck.Appender) error {
+			for _, o := range os {
+				status := o.Status
+				if status == "" {
+					status = antipersona.OrderCompleted
+				}
+				src := o.Source
+				if src == "" {
+					src = string(antipersona.KindOrders)
+				}
+				if err := a.AppendRow(o.OrderID, nullStr(o.ContactID), nullStr(o.AnonymousID), o.Time.UTC(), o.Revenue,
+					nullNum(o.Margin), nullNum(o.CostOfGoods), o.Discount, status, nullStr(o.Channel), src, o.Line); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		`INSERT INTO orders SELECT * EXCLUDE (line) FROM _stage_orders
+		 QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY line) = 1
+		 ON CONFLICT DO NOTHING`)
+	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(os)) - n}, err
+}
+
+func (s *Store) writeReturns(ctx context.Context, rs []antipersona.Return) (antipersona.WriteResult, error) {
+	n, err := s.stageAndMerge(ctx, "_stage_returns",
+		`return_id VARCHAR, order_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, ts TIMESTAMP,
+		 amount DOUBLE, kind VARCHAR, source VARCHAR, line BIGINT`,
+		func(a *duck.Appender) error {
+			for _, r := range rs {
+				src := r.Source
+				if src == "" {
+					src = string(antipersona.KindOrders)
+				}
+				if err := a.AppendRow(r.ReturnID, nullStr(r.OrderID), nullStr(r.ContactID), nullStr(r.AnonymousID),
+					r.Time.UTC(), nullNum(r.Amount), r.Kind, src, r.Line); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		`INSERT INTO returns SELECT * EXCLUDE (line) FROM _stage_returns
+		 QUALIFY row_number() OVER (PARTITION BY return_id ORDER BY line) = 1
+		 ON CONFLICT DO NOTHING`)
+	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(rs)) - n}, err
+}
+
+func (s *Store) writeCosts(ctx context.Context, cs []antipersona.Cost) (antipersona.WriteResult, error) {
+	n, err := s.stageAndMerge(ctx, "_stage_costs",
+		`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP, amount DOUBLE, kind VARCHAR, line BIGINT`,
+		func(a *duck.Appender) error {
+			for _, c := range cs {
+				kind := c.Kind
+				if kind == "" {
+					kind = antipersona.CostAcquisition
+				}
+				if err := a.AppendRow(c.RowKey, nullStr(c.ContactID), nullStr(c.Campaign), nullStr(c.Channel),
+					nullTime(c.Time), c.Amount, kind, c.Line); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		`INSERT INTO costs SELECT * EXCLUDE (line) FROM _stage_costs
+		 QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY line) = 1
+		 ON CONFLICT DO NOTHING`)
+	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(cs)) - n}, err
+}
+
+func (s *Store) writeTouches(ctx context.Context, ts []antipersona.Touch) (antipersona.WriteResult, error) {
+	n, err := s.stageAndMerge(ctx, "_stage_touches",
+		`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP, line BIGINT`,
+		func(a *duck.Appender) error {
+			for _, t := range ts {
+				if err := a.AppendRow(t.RowKey, t.ContactID, nullStr(t.Campaign), nullStr(t.Channel), nullTime(t.Time), t.Line); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		`INSERT INTO touches SELECT * EXCLUDE (line) FROM _stage_touches
+		 QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY line) = 1
+		 ON CONFLICT DO NOTHING`)
+	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(ts)) - n}, err
+}
+
+func (s *Store) writeSurveys(ctx context.Context, as []antipersona.SurveyAnswer) (antipersona.WriteResult, error) {
+	n, err := s.stageAndMerge(ctx, "_stage_survey_answers",
+		`row_key VARCHAR, contact_id VARCHAR, question_id VARCHAR, question VARCHAR, answer VARCHAR, language VARCHAR, ts TIMESTAMP, line BIGINT`,
+		func(a *duck.Appender) error {
+			for _, x := range as {
+				if err := a.AppendRow(x.RowKey, x.ContactID, x.QuestionID, nullStr(x.Question), x.Answer,
+					nullStr(x.Language), nullTime(x.Time), x.Line); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		`INSERT INTO survey_answers SELECT * EXCLUDE (line) FROM _stage_survey_answers
+		 QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY line) = 1
+		 ON CONFLICT DO NOTHING`)
+	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(as)) - n}, err
+}
+
+// traitValue converts a typed value for the appender.
+func traitValue(t antipersona.TraitType, v antipersona.Value) driver.Value {
+	if v.Missing {
+		return nil
+	}
+	switch t {
+	case antipersona.TraitNumber:
+		return nullNum(v.Num)
+	case antipersona.TraitMulti:
+		l := make([]any, len(v.List))
+		for i, s := range v.List {
+			l[i] = s
+		}
+		return l
+	case antipersona.TraitDate:
+		return nullTime(v.Time)
+	case antipersona.TraitBoolean:
+		return v.Bool
+	default:
+		return v.Str
+	}
+}
+
+// writeContacts upserts contacts. Columns the file does not have are left as
+// they are; a missing value in the file does not erase a stored one. A
+// contact whose stored values already equal the file's counts as a duplicate.
+func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipersona.WriteResult, error) {
+	var res antipersona.WriteResult
+	if err := s.ensureTraits(ctx, b.Traits); err != nil {
+		return res, err
+	}
+	cols := []string{"contact_id", "email", "phone", "created_at", "outcome"}
+	ddl := []string{"contact_id VARCHAR", "email VARCHAR", "phone VARCHAR", "created_at TIMESTAMP", "outcome BOOLEAN"}
+	for _, t := range b.Traits {
+		cols = append(cols, t.Ident)
+		ddl = append(ddl, quoteIdent(t.Ident)+" "+sqlType(t.Type))
+	}
+	ddl = append(ddl, "line BIGINT")
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = quoteIdent(c)
+	}
+	// Contacts are merged in three statements inside one transaction: count,
+	// then insert new ids, then update changed ones.
+	if _, err := s.db.ExecContext(ctx, "CREATE OR REPLACE TABLE _stage_contacts ("+strings.Join(ddl, ", ")+")"); err != nil {
+		return res, fmt.Errorf("create contact staging: %w", err)
+	}
+	err := s.withAppender(ctx, "_stage_contacts", func(a *duck.Appender) error {
+		row := make([]driver.Value, len(cols)+1)
+		for _, c := range b.Contacts {
+			row[0], row[1], row[2], row[3] = c.ID, nullStr(c.Email), nullStr(c.Phone), nullTime(c.CreatedAt)
+			if c.Outcome != nil {
+				row[4] = *c.Outcome
+			} else {
+				row[4] = nil
+			}
+			for i, t := range b.Traits {
+				row[5+i] = traitValue(t.Type, c.Values[i])
+			}
+			row[len(cols)] = c.Line
+			if err := a.AppendRow(row...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	defer tx.Rollback()
+	// The last row of an id within the batch wins.
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE _s AS SELECT * EXCLUDE (line) FROM _stage_contacts
+		QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY line DESC) = 1`); err != nil {
+		return res, fmt.Errorf("dedupe contacts: %w", err)
+	}
+	var distinct, existing, same int64
+	// unchanged is true when every value of the file equals the stored one
+	// (a missing value in the file leaves the stored one as it is).
+	unchanged := func(stored string) string {
+		var conds []string
+		for _, c := range quoted[1:] {
+			conds = append(conds, fmt.Sprintf("(s.%[1]s IS NULL OR s.%[1]s IS NOT DISTINCT FROM %[2]s.%[1]s)", c, stored))
+		}
+		return strings.Join(conds, " AND ")
+	}
+	q := `SELECT (SELECT count(*) FROM _s),
+	             count(*),
+	             count(*) FILTER (WHERE ` + unchanged("c") + `)
+	      FROM _s s JOIN contacts c USING (contact_id)`
+	if err := tx.QueryRowContext(ctx, q).Scan(&distinct, &existing, &same); err != nil {
+		return res, fmt.Errorf("compare contacts: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO contacts ("+strings.Join(quoted, ", ")+") SELECT "+
+		strings.Join(quoted, ", ")+" FROM _s WHERE contact_id NOT IN (SELECT contact_id FROM contacts)"); err != nil {
+		return res, fmt.Errorf("insert contacts: %w", err)
+	}
+	if existing > same {
+		var sets []string
+		for _, c := range quoted[1:] {
+			sets = append(sets, fmt.Sprintf("%[1]s = COALESCE(s.%[1]s, contacts.%[1]s)", c))
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE contacts SET "+strings.Join(sets, ", ")+
+			" FROM _s s WHERE contacts.contact_id = s.contact_id AND NOT ("+unchanged("contacts")+")"); err != nil {
+			return res, fmt.Errorf("update contacts: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "DROP TABLE _s"); err != nil {
+		return res, err
+	}
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("commit contacts: %w", err)
+	}
+	res.Inserted = distinct - existing
+	res.Updated = existing - same
+	res.Duplicates = int64(len(b.Contacts)) - distinct + same
+	return res, nil
+}
+
+// RecordIngest records a finished ingest run.
+func (s *Store) RecordIngest(ctx context.Context, run antipersona.IngestRun) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO ingests SELECT COALESCE(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM ingests`,
+		string(run.Kind), run.File, run.StartedAt.UTC(), run.FinishedAt.UTC(), run.Read, run.Loaded, run.Rejected, run.Duplicates, nullStr(run.RejectsFile))
+	if err != nil {
+		return fmt.Errorf("record ingest: %w", err)
+	}
+	return nil
+}
+
+// Status returns the row counts per kind, the number of traits and the last build.
+func (s *Store) Status(ctx context.Context) (antipersona.Status, error) {
+	st := antipersona.Status{Counts: make(map[antipersona.Kind]int64)}
+	for _, k := range antipersona.Kinds {
+		var n int64
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+string(k)).Scan(&n); err != nil {
+			return st, fmt.Errorf("count %s: %w", k, err)
+		}
+		st.Counts[k] = n
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM traits").Scan(&st.Traits); err != nil {
+		return st, err
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM ingests").Scan(&st.Ingests); err != nil {
+		return st, err
+	}
+	b, err := s.LastBuild(ctx)
+	if err != nil {
+		return st, err
+	}
+	st.LastBuild = b
+	return st, nil
+}
+
+// LastBuild returns the newest build, or nil when there is none.
+func (s *Store) LastBuild(ctx context.Context) (*antipersona.Build, error) {
+	var b antipersona.Build
+	err := s.db.QueryRowContext(ctx, "SELECT id, as_of, started_at, finished_at, contacts, config_hash FROM builds ORDER BY id DESC LIMIT 1").
+		Scan(&b.ID, &b.AsOf, &b.StartedAt, &b.FinishedAt, &b.Contacts, &b.ConfigHash)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read last build: %w", err)
+	}
+	return &b, nil
+}
