@@ -472,3 +472,37 @@ func (s *Store) LastBuild(ctx context.Context) (*antipersona.Build, error) {
 	}
 	return &b, nil
 }
+
+// TraitStat is a trait with the share of contacts that lack it.
+type TraitStat struct {
+	antipersona.Trait
+	MissingShare float64 `json:"missing_share"`
+}
+
+// TraitStats returns every trait with its missing share over all contacts.
+func (s *Store) TraitStats(ctx context.Context) ([]TraitStat, error) {
+	traits, err := s.Traits(ctx)
+	if err != nil || len(traits) == 0 {
+		return nil, err
+	}
+	sel := make([]string, len(traits))
+	for i, t := range traits {
+		sel[i] = "count(" + quoteIdent(t.Ident) + ")"
+	}
+	vals := make([]int64, len(traits)+1)
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM contacts").Scan(ptrs...); err != nil {
+		return nil, fmt.Errorf("count traits: %w", err)
+	}
+	out := make([]TraitStat, len(traits))
+	for i, t := range traits {
+		out[i].Trait = t
+		if vals[0] > 0 {
+			out[i].MissingShare = 1 - float64(vals[i+1])/float64(vals[0])
+		}
+	}
+	return out, nil
+}

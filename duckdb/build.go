@@ -1,0 +1,173 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/antipersona/antipersona"
+)
+
+// Build replaces the features table with the result of featureSQL (one row
+// per contact) and records the build, in one transaction: a crash leaves the
+// previous build in place.
+func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, configHash string) (*antipersona.Build, error) {
+	started := s.now().UTC()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE features AS "+featureSQL); err != nil {
+		return nil, fmt.Errorf("compute features: %w", err)
+	}
+	b := &antipersona.Build{AsOf: asOf.UTC(), StartedAt: started, ConfigHash: configHash}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM features").Scan(&b.Contacts); err != nil {
+		return nil, fmt.Errorf("count features: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) + 1 FROM builds").Scan(&b.ID); err != nil {
+		return nil, err
+	}
+	b.FinishedAt = s.now().UTC()
+	if _, err := tx.ExecContext(ctx, "INSERT INTO builds VALUES (?, ?, ?, ?, ?, ?)",
+		b.ID, b.AsOf.Format(time.DateOnly), b.StartedAt, b.FinishedAt, b.Contacts, b.ConfigHash); err != nil {
+		return nil, fmt.Errorf("record build: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit build: %w", err)
+	}
+	return b, nil
+}
+
+// ExportFeatures writes the features of the last build to w as csv, json
+// (an array of objects) or parquet.
+func (s *Store) ExportFeatures(ctx context.Context, w io.Writer, format string) error {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'features'").Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return antipersona.Errorf(antipersona.ENOTFOUND, "no features yet: run 'antipersona build' first")
+	}
+	var opts string
+	switch format {
+	case "csv":
+		opts = "FORMAT csv, HEADER true"
+	case "json":
+		opts = "FORMAT json, ARRAY true"
+	case "parquet":
+		opts = "FORMAT parquet"
+	default:
+		return antipersona.Errorf(antipersona.EINVALID, "unknown format %q (use csv, json or parquet)", format)
+	}
+	dir, err := os.MkdirTemp("", "antipersona-export-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "features."+format)
+	q := "COPY (SELECT * FROM features ORDER BY contact_id) TO " + quoteLit(tmp) + " (" + opts + ")"
+	if _, err := s.db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("export features: %w", err)
+	}
+	f, err := os.Open(tmp)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// FeatureRows runs fn for each row of the features table as a map from
+// column name to value (nil for NULL), in contact_id order. It is meant for
+// tests and small reports.
+func (s *Store) FeatureRows(ctx context.Context, fn func(row map[string]any) error) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT * FROM features ORDER BY contact_id")
+	if err != nil {
+		return fmt.Errorf("read features: %w", err)
+	}
+	defer rows.Close()
+	return scanMaps(rows, fn)
+}
+
+func scanMaps(rows *sql.Rows, fn func(map[string]any) error) error {
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		m := make(map[string]any, len(cols))
+		for i, c := range cols {
+			m[c] = vals[i]
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// FeatureColumns returns the column names of the features table.
+func (s *Store) FeatureColumns(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT column_name FROM information_schema.columns WHERE table_name = 'features' ORDER BY ordinal_position")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no features yet: run 'antipersona build' first")
+	}
+	return out, rows.Err()
+}
+
+
+// BuildSummary is the headline of a build.
+type BuildSummary struct {
+	Build            antipersona.Build `json:"build"`
+	Contacts         int64             `json:"contacts"`
+	Buyers           int64             `json:"buyers"`
+	Converted        int64             `json:"converted"`
+	Orders           int64             `json:"orders"`
+	Revenue          float64           `json:"net_revenue"`
+	Returns          float64           `json:"returns_amount"`
+	Costs            float64           `json:"costs"`
+	Profit           float64           `json:"profit"`
+	Unprofitable     int64             `json:"unprofitable_contacts"`
+	UnprofitableLoss float64           `json:"unprofitable_profit"`
+}
+
+// Summary sums the features table of build b.
+func (s *Store) Summary(ctx context.Context, b antipersona.Build) (BuildSummary, error) {
+	sum := BuildSummary{Build: b}
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE frequency > 0), count(*) FILTER (WHERE converted),
+		COALESCE(sum(frequency), 0), COALESCE(sum(monetary), 0), COALESCE(sum(returns_amount), 0),
+		COALESCE(sum(acquisition_cost + contact_cost + support_cost), 0), COALESCE(sum(profit), 0),
+		count(*) FILTER (WHERE profit < 0), COALESCE(sum(profit) FILTER (WHERE profit < 0), 0)
+		FROM features`).Scan(&sum.Contacts, &sum.Buyers, &sum.Converted, &sum.Orders, &sum.Revenue, &sum.Returns,
+		&sum.Costs, &sum.Profit, &sum.Unprofitable, &sum.UnprofitableLoss)
+	if err != nil {
+		return sum, fmt.Errorf("summarise build: %w", err)
+	}
+	return sum, nil
+}
