@@ -24,7 +24,8 @@ itself is 0 days ago.
 There is one row per contact: every contact of the contacts file that was created on or
 before the as-of date (or has no creation date), and every contact id with an event, order,
 return, cost, campaign touch or survey answer up to the as-of date. Anonymous events, orders
-and returns count for the contact that an ` + "`identify`" + ` call linked their anonymous id to.
+and returns count for the contact that an ` + "`identify`" + ` call made up to the as-of date
+linked their anonymous id to.
 An empty cell (NULL) means the feature is undefined for the contact, as stated below; counts
 and sums are 0 rather than empty.
 
