@@ -96,8 +96,11 @@ def main(argv):
     orders = d[(d["Quantity"] > 0) & ~d["InvoiceNo"].str.startswith("C")]
     og = orders.groupby("CustomerID")
     frequency = og["InvoiceNo"].nunique()
-    first_at = og["InvoiceDate"].min()
-    last_at = og["InvoiceDate"].max()
+    # An order's time is the earliest time among its lines (a few invoices
+    # have lines stamped a minute apart).
+    order_at = orders.groupby(["CustomerID", "InvoiceNo"])["InvoiceDate"].min().reset_index()
+    first_at = order_at.groupby("CustomerID")["InvoiceDate"].min()
+    last_at = order_at.groupby("CustomerID")["InvoiceDate"].max()
 
     with open(dst, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")

@@ -1,0 +1,30 @@
+# antipersona — common tasks. `make test` is the README's test command.
+GO ?= go
+PKGS := ./...
+
+.PHONY: build test demo bench fuzz docs clean
+
+build:
+	$(GO) build -o bin/antipersona ./cmd/antipersona
+
+test:
+	$(GO) test -count=1 $(PKGS)
+
+demo:
+	$(GO) run ./cmd/antipersona demo --out antipersona-demo
+
+# Benchmarks: see BENCHMARKS.md for the figures and the large-scale runs.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./ingest/ ./generate/ ./duckdb/
+
+# Run each fuzz target briefly.
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzCSV -fuzztime 30s ./ingest/
+	$(GO) test -run '^$$' -fuzz FuzzJSONLContacts -fuzztime 30s ./ingest/
+	$(GO) test -run '^$$' -fuzz FuzzParseSegment -fuzztime 30s ./ingest/
+
+docs:
+	$(GO) generate ./features
+
+clean:
+	rm -rf bin antipersona-demo

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/duckdb"
+)
+
+// demoFiles are the generated files in ingest order.
+var demoFiles = []struct {
+	kind antipersona.Kind
+	file string
+}{
+	{antipersona.KindContacts, "contacts.csv"},
+	{antipersona.KindEvents, "events.jsonl"},
+	{antipersona.KindOrders, "orders.csv"},
+	{antipersona.KindCosts, "costs.csv"},
+	{antipersona.KindTouches, "touches.csv"},
+	{antipersona.KindSurveyAnswers, "surveys.csv"},
+}
+
+// demoResult is what `demo --json` prints.
+type demoResult struct {
+	Data      string                `json:"data"`
+	Workspace string                `json:"workspace"`
+	Ingested  []fileReport          `json:"ingested"`
+	Builds    []duckdb.BuildSummary `json:"builds"`
+}
+
+func (m *Main) demoCommand() *cobra.Command {
+	var out string
+	var n int
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the whole pipeline on a generated shop: generate, init, ingest, build, summary",
+		Long: `demo generates a synthetic shop (about 20,000 contacts by default) into OUT/data,
+creates a workspace in OUT/workspace, ingests every file, builds the features at the
+end of both periods of the shop and prints a summary. Run it again to see that
+re-ingesting changes nothing.`,
+		Example: `  antipersona demo
+  antipersona demo --out /tmp/demo --contacts 5000 --seed 2
+  antipersona -w /tmp/demo/workspace features --format csv | head`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := m.runDemo(cmd.Context(), out, n, seed)
+			if err != nil {
+				return err
+			}
+			if m.jsonOut {
+				return m.printJSON(res)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "antipersona-demo", "folder for the data and the workspace")
+	cmd.Flags().IntVar(&n, "contacts", 20000, "number of contacts to generate")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed of the shop")
+	return cmd
+}
+
+func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (demoResult, error) {
+	res := demoResult{Data: filepath.Join(out, "data"), Workspace: filepath.Join(out, "workspace")}
+	start := time.Now()
+	m.info("1/4 Generating a shop of %d contacts in %s", n, res.Data)
+	sum, err := m.runGenerate(ctx, n, seed, res.Data)
+	if err != nil {
+		return res, err
+	}
+	m.info("    %d contacts, %d events, %d orders, %d costs, %d touches, %d survey answers",
+		sum.Contacts, sum.Events, sum.Orders, sum.Costs, sum.Touches, sum.SurveyAnswers)
+
+	m.info("2/4 Creating the workspace %s", res.Workspace)
+	m.workspace = res.Workspace
+	if err := m.runInit(ctx, res.Workspace); err != nil {
+		return res, err
+	}
+	cfg, s, err := m.openWorkspace(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer s.Close()
+
+	m.info("3/4 Ingesting")
+	for _, df := range demoFiles {
+		reps, failed := m.ingestFiles(ctx, cfg, s, df.kind, []string{filepath.Join(res.Data, df.file)}, ingestFlags{})
+		res.Ingested = append(res.Ingested, reps...)
+		if failed > 0 {
+			return res, antipersona.Errorf(antipersona.EINTERNAL, "demo: %s could not be ingested", df.file)
+		}
+	}
+
+	periods, err := readPeriods(filepath.Join(res.Data, "periods.json"))
+	if err != nil {
+		return res, err
+	}
+	m.info("4/4 Building features at the end of period 1 (%s) and period 2 (%s)", periods.Period1End, periods.Period2End)
+	for _, asOf := range []string{periods.Period1End, periods.Period2End} {
+		b, err := m.runBuild(ctx, cfg, s, asOf)
+		if err != nil {
+			return res, err
+		}
+		res.Builds = append(res.Builds, b)
+		if !m.jsonOut {
+			m.printBuildSummary(b, cfg.Currency)
+		}
+	}
+	if !m.jsonOut {
+		fmt.Fprintf(m.Stdout, "\nDone in %s. Next:\n", time.Since(start).Round(time.Second))
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s status\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s traits\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s features --format csv --out features.csv\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  (the generator's truth: %s)\n", filepath.Join(res.Data, "truth.csv"))
+	}
+	return res, nil
+}
+
+type periods struct {
+	Period1Start string `json:"period1_start"`
+	Period1End   string `json:"period1_end"`
+	Period2End   string `json:"period2_end"`
+}
+
+func readPeriods(path string) (periods, error) {
+	var p periods
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		return p, fmt.Errorf("read %s: %w", path, err)
+	}
+	return p, nil
+}
