@@ -8,10 +8,11 @@ import (
 )
 
 // Logical fields of each kind and the column names auto-detected for them,
-// in order of preference. Names are compared after normKey (lower case,
-// letters and digits only, diacritics folded), so "Contact ID", "contactId"
-// and "contact_id" are the same. Options.Columns maps a field to a column
-// explicitly.
+// in order of preference. Names are compared in lower case, with letters and
+// digits only and diacritics folded, so "Contact ID", "contactId" and
+// "contact_id" are the same. Options.Columns maps a field to a column
+// explicitly (the events' "type" field, with values identify, track, page or
+// screen, is only read when mapped). A column is used for one field only.
 var (
 	FieldsContacts = []Field{
 		{"id", []string{"contact_id", "id", "userId", "customer_id"}},
@@ -26,7 +27,7 @@ var (
 		{"event", []string{"event", "event_name", "name", "action"}},
 		{"message_id", []string{"message_id", "messageid", "event_id"}},
 		{"session_id", []string{"session_id", "sessionid", "session"}},
-		{"type", nil}, // only through Options.Columns: identify, track, page, screen
+		{"type", nil},
 	}
 	FieldsOrders = []Field{
 		{"order", []string{"order_id", "order", "orderid", "invoiceno", "invoice", "invoice_no", "id_zamowienia"}},

@@ -85,12 +85,12 @@ func (d *driver) runRows() error {
 	}
 	h := newHandler(d.file, d.opts)
 
-	// Sample: buffer the first SampleRows good rows (and the rejects among
-	// them, to keep the order) for inference.
+	// Sample: buffer the first SampleRows rows (good ones for inference,
+	// rejected ones to keep the order).
 	var sample []item
 	var good []*row
 	eof := false
-	for len(good) < d.opts.SampleRows {
+	for len(sample) < d.opts.SampleRows {
 		it, err := d.next(src)
 		if err == io.EOF {
 			eof = true

@@ -11,7 +11,7 @@ import (
 )
 
 // DefaultMissingValues are the placeholders that mean "no value" when
-// Options.MissingValues is empty. They are compared with the trimmed value;
+// Options.MissingValues is nil. They are compared with the trimmed value;
 // NA, N/A, null, None and nan also match in any case.
 var DefaultMissingValues = []string{"", "NA", "N/A", "n/a", "null", "NULL", "None", "nan", "NaN", "Select", "-", "?"}
 
@@ -154,24 +154,7 @@ func newNumberParser(values []string, missing func(string) bool) numberParser {
 	return numberParser{comma: comma}
 }
 
-// Date handling.
-//
-// A column's values are parsed with one "family" of layouts chosen from the
-// sample:
-//
-//   - iso: RFC 3339 with or without fractional seconds and zone, and
-//     2006-01-02, 2006-01-02 15:04:05, 2006-01-02 15:04, 2006-01-02T15:04:05
-//     (also 2006/01/02);
-//   - dmy: day first, 02.01.2006, 02/01/2006, 02-01-2006, one- or two-digit
-//     day and month, optionally followed by 15:04 or 15:04:05;
-//   - mdy: month first, 01/02/2006, 1/2/2006 15:04, ...;
-//   - unix: seconds since 1970 (13-digit values are taken as milliseconds).
-//
-// Day-first and month-first are told apart by the sample (a first part above
-// 12 is a day). When every sampled value reads both ways, the separator
-// decides: '/' means month-first (US exports), '.' and '-' mean day-first
-// (European exports). Times without a zone are UTC; times with a zone are
-// converted to UTC.
+// dateFamily is a family of date layouts (see the package documentation).
 type dateFamily int
 
 const (
@@ -399,7 +382,8 @@ func dateSeparator(s string) byte {
 //     so a 0/1 column is boolean);
 //   - number: a decimal number (a decimal comma is accepted when no value
 //     has a '.'; thousands may be separated by spaces);
-//   - date: one date family parses them all (see newDateParser);
+//   - date: one family of date layouts parses them all (see the package
+//     documentation);
 //   - multi: some value contains '|';
 //   - text: free text, i.e. mostly distinct (at least half of the values
 //     distinct), long (mean length at least 20 characters) and with spaces

@@ -10,6 +10,29 @@
 // encoding/csv, or of the JSON value in its line. For Parquet, Line is the
 // 1-based row number plus one (as if the file had a header line) and Column
 // is the 1-based position of the column.
+//
+// Dates: the values of a date column (a date trait, or the time column of an
+// event, order, cost, touch or answer) are read with one family of layouts,
+// chosen as the one that parses the sampled values:
+//
+//   - ISO: RFC 3339 with or without fractional seconds and zone,
+//     2006-01-02, 2006-01-02 15:04:05, 2006-01-02 15:04, 2006-01-02T15:04:05,
+//     2006/01/02;
+//   - day first: 02.01.2006, 02/01/2006, 02-01-2006 (one or two digits for day
+//     and month), optionally followed by 15:04 or 15:04:05;
+//   - month first: 01/02/2006, 1/2/2006 15:04, and the same with '.' or '-';
+//   - unix seconds (13-digit integers as milliseconds), for time columns only:
+//     an integer trait is a number.
+//
+// A sampled value whose first part is above 12 settles day-first against
+// month-first. When every sampled value reads both ways, the separator
+// decides: '/' means month-first (US exports), '.' and '-' mean day-first
+// (European exports); override the trait's type or fix the file when that
+// guess is wrong. Times without a zone are UTC; every time is stored in UTC.
+//
+// Numbers: strconv.ParseFloat after trimming; a decimal comma ("12,50") is
+// accepted when no sampled value of the column has a '.', and spaces between
+// digit groups ("1 234,56") are dropped. NaN and infinities are not numbers.
 package ingest
 
 import (
@@ -42,7 +65,7 @@ type Options struct {
 	// first lines (".tsv" files default to tab).
 	Delimiter rune
 	// IDColumn names the contacts' id column; "" means the first present of
-	// contact_id, id, userId, customer_id (names compared after normKey).
+	// contact_id, id, userId, customer_id (compared as in FieldsContacts).
 	IDColumn string
 	// OutcomeColumn names the contacts' column stored as Contact.Outcome
 	// rather than as a trait; "" means none.
@@ -112,8 +135,8 @@ type TraitOverride struct {
 type Result struct {
 	Read, Loaded, Rejected, Duplicates int64
 	// Skipped counts rows read but deliberately not stored: survey answers
-	// with an empty (missing) answer, and JSON Lines events that yield no
-	// record (a Segment call type antipersona does not store).
+	// with an empty (missing) answer, and JSON Lines event lines for which
+	// ParseSegment appends nothing.
 	Skipped int64
 	// Written is the sum of the sink's WriteResults, in records.
 	Written antipersona.WriteResult
@@ -196,9 +219,11 @@ func validDelimiter(r rune) bool {
 }
 
 // File reads one file and hands it to sink in batches of at most
-// opts.BatchRows rows. Row problems go to rej and never stop the file; rej is
-// flushed (and synced) before every sink.WriteBatch, so a reject is durable
-// before the batch is acknowledged.
+// opts.BatchRows rows. Row problems go to rej (which must not be nil) and
+// never stop the file; rej is flushed (and synced) before every
+// sink.WriteBatch, so a reject is durable before the batch is acknowledged.
+// File does not close rej: one writer may collect the rejects of several
+// files.
 //
 // It returns an error only when nothing could be read (a missing or
 // unreadable file, no header, not the format), when required columns are
@@ -248,9 +273,8 @@ func (d *driver) finishCounts() {
 		d.res.Duplicates = dup
 		d.res.Loaded = d.accepted - dup
 	}
-	// Rows accepted but not yet written when the run stopped early are
-	// neither loaded nor duplicates; count them as not loaded by leaving
-	// them out (Read then exceeds the sum, which only happens on error).
+	// Rows of a batch that was never written (the run stopped with an
+	// error) are in Read but in none of the other counts.
 }
 
 // canceled wraps ctx's error so that errors.Is(err, antipersona.ErrCanceled).

@@ -465,8 +465,8 @@ func TestTraitSettings(t *testing.T) {
 	}
 }
 
-// TestKinds checks every field of the records built from the fixtures of the
-// other kinds; the expected values are read off the fixtures by hand.
+// TestOrdersOrderLevel checks every field of the orders and returns built
+// from orders_statuses.csv; the expected values are read off the fixture.
 func TestOrdersOrderLevel(t *testing.T) {
 	res, sink, _, err := ingestFile(t, fixture("orders_statuses.csv"), Options{Kind: antipersona.KindOrders})
 	if err != nil {
@@ -693,6 +693,21 @@ func TestEventsJSONL(t *testing.T) {
 
 func TestParquet(t *testing.T) {
 	path := writeParquetContacts(t)
+	t.Run("plain", func(t *testing.T) { checkParquetContacts(t, path) })
+	t.Run("gzipped", func(t *testing.T) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(data)
+		zw.Close()
+		checkParquetContacts(t, writeFile(t, "contacts.parquet.gz", buf.String()))
+	})
+}
+
+func checkParquetContacts(t *testing.T, path string) {
 	res, sink, rej, err := ingestFile(t, path, Options{Kind: antipersona.KindContacts})
 	if err != nil {
 		t.Fatal(err)
@@ -928,5 +943,35 @@ func TestRejectWriter(t *testing.T) {
 	w2.Close()
 	if filepath.Base(w2.Path()) != "orders-20250304T040607Z-2.csv" {
 		t.Errorf("second file = %s", w2.Path())
+	}
+}
+
+// TestLongLine checks that a JSON line longer than 16 MiB is rejected (with
+// its first 16 MiB as raw text) without stopping the file.
+func TestLongLine(t *testing.T) {
+	long := `{"id":"x","pad":"` + strings.Repeat("a", maxLine) + `"}`
+	tests := []struct {
+		kind    antipersona.Kind
+		content string
+	}{
+		{antipersona.KindContacts, `{"id":"1"}` + "\n" + long + "\n" + `{"id":"2"}` + "\n"},
+		{antipersona.KindEvents, `{"type":"track","userId":"u","event":"e","timestamp":"2024-01-01T00:00:00Z"}` + "\n" + long + "\n" +
+			`{"type":"track","userId":"v","event":"e","timestamp":"2024-01-01T00:00:00Z"}` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			res, _, rej, err := ingestFile(t, writeFile(t, "big.jsonl", tt.content), Options{Kind: tt.kind})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Read != 3 || res.Loaded != 2 || res.Rejected != 1 {
+				t.Errorf("Read %d Loaded %d Rejected %d; want 3, 2, 1", res.Read, res.Loaded, res.Rejected)
+			}
+			recs := readRejects(t, rej.Path())
+			if len(recs) != 1 || recs[0].Line != 2 || recs[0].Reason != "line longer than 16777216 bytes (raw truncated)" ||
+				len(recs[0].Raw) != maxLine || !strings.HasPrefix(long, recs[0].Raw) {
+				t.Errorf("reject at line %d: %q (raw %d bytes)", recs[0].Line, recs[0].Reason, len(recs[0].Raw))
+			}
+		})
 	}
 }

@@ -203,13 +203,17 @@ func parseObject(line []byte) ([]jsonKV, int, error) {
 		col, e := syntaxCol(err)
 		return nil, col, e
 	}
+	end := int(dec.InputOffset())
 	if _, err := dec.Token(); err != io.EOF {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			col, e := syntaxCol(err)
 			return nil, col, e
 		}
-		return nil, int(dec.InputOffset()) + 1, errors.New("unexpected data after the JSON object")
+		for end < len(line) && (line[end] == ' ' || line[end] == '\t' || line[end] == '\r') {
+			end++
+		}
+		return nil, end + 1, errors.New("unexpected data after the JSON object")
 	}
 	return kvs, 0, nil
 }

@@ -48,6 +48,10 @@ func TestRejectReasons(t *testing.T) {
 		{name: "invalid UTF-8", kind: contacts, file: "c.csv", content: "id,city\n1,Kra\xffk\n2,Hanoi\n",
 			// the field starts at column 3; the bad byte is at offset 3 of "Kra\xffk"
 			loaded: 1, line: 2, col: 3, colName: "city", reason: "invalid UTF-8 at byte offset 3 of the field", raw: "1,Kra\xffk"},
+		{name: "invalid UTF-8 in a multi-line field", kind: contacts, file: "c.csv", content: "id,note\n1,\"ab\ncd\xff\"\n2,x\n",
+			// the field starts on line 2 at column 3 (its opening quote); the
+			// bad byte is at offset 5 of "ab\ncd\xff"
+			loaded: 1, line: 2, col: 3, colName: "note", reason: "invalid UTF-8 at byte offset 5 of the field", raw: "1,\"ab\ncd\xff\""},
 		{name: "value in the unnamed trailing column", kind: contacts, file: "c.csv", content: "id,age,\n1,30,\n2,31,x\n",
 			loaded: 1, line: 3, col: 6, reason: "unexpected value in the unnamed last column 3", raw: "2,31,x"},
 
@@ -79,6 +83,9 @@ func TestRejectReasons(t *testing.T) {
 			loaded: 1, line: 2, col: 8, reason: "invalid JSON: invalid character '}' looking for beginning of value", raw: "{\"id\": }"},
 		{name: "JSON data after the object", kind: contacts, file: "c.jsonl", content: "{\"id\":\"1\"}\n{\"id\":\"2\"} x\n",
 			loaded: 1, line: 2, col: 12, reason: "invalid JSON: invalid character 'x' after top-level value", raw: "{\"id\":\"2\"} x"},
+		{name: "JSON value after the object", kind: contacts, file: "c.jsonl", content: "{\"id\":\"1\"}\n{\"id\":\"2\"} 3\n",
+			// the extra value 3 is at column 12
+			loaded: 1, line: 2, col: 12, reason: "unexpected data after the JSON object", raw: "{\"id\":\"2\"} 3"},
 		{name: "JSON key not in the sampled lines", kind: contacts, file: "c.jsonl", content: "{\"id\":\"1\"}\n{\"id\":\"2\", \"x\": 1}\n",
 			opts: Options{SampleRows: 1},
 			// `{"id":"2", "x": 1}`: the value 1 is at column 17
