@@ -141,7 +141,6 @@ func (s *Store) FeatureColumns(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-
 // BuildSummary is the headline of a build.
 type BuildSummary struct {
 	Build            antipersona.Build `json:"build"`

@@ -128,28 +128,53 @@ func (s *Store) WriteBatch(ctx context.Context, b *antipersona.Batch) (antiperso
 	return res, err
 }
 
-// stageAndMerge (re)creates the staging table with ddl, appends rows with
-// fill, and runs merge (which must insert from the staging table) in one
-// transaction. It returns the rows merge inserted.
+// stageAndMerge creates the connection-local temporary table stage with ddl,
+// appends rows with fill, and runs merge (statements separated by ';' that
+// insert from the staging table) in one transaction. It returns the rows the
+// last statement affected. The staging table lives in memory only: nothing
+// of a batch reaches the database file before the merge commits.
 func (s *Store) stageAndMerge(ctx context.Context, stage, ddl string, fill func(a *duck.Appender) error, merge string) (int64, error) {
-	if _, err := s.db.ExecContext(ctx, "CREATE OR REPLACE TABLE "+stage+" ("+ddl+")"); err != nil {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+stage+" ("+ddl+")"); err != nil {
 		return 0, fmt.Errorf("create %s: %w", stage, err)
 	}
-	if err := s.withAppender(ctx, stage, fill); err != nil {
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS temp."+stage)
+	err = conn.Raw(func(dc any) error {
+		a, err := duck.NewAppender(dc.(driver.Conn), "temp", "main", stage)
+		if err != nil {
+			return fmt.Errorf("appender %s: %w", stage, err)
+		}
+		if err := fill(a); err != nil {
+			a.Close()
+			return err
+		}
+		if err := a.Close(); err != nil {
+			return fmt.Errorf("append %s: %w", stage, err)
+		}
+		return nil
+	})
+	if err != nil {
 		return 0, err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	r, err := tx.ExecContext(ctx, merge)
-	if err != nil {
-		return 0, fmt.Errorf("merge %s: %w", stage, err)
-	}
-	n, _ := r.RowsAffected()
-	if _, err := tx.ExecContext(ctx, "DELETE FROM "+stage); err != nil {
-		return 0, err
+	var n int64
+	for _, stmt := range strings.Split(merge, ";") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		r, err := tx.ExecContext(ctx, stmt)
+		if err != nil {
+			return 0, fmt.Errorf("merge %s: %w", stage, err)
+		}
+		n, _ = r.RowsAffected()
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit %s: %w", stage, err)
@@ -176,23 +201,31 @@ func (s *Store) writeIdentities(ctx context.Context, ids []antipersona.Identity)
 }
 
 func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antipersona.WriteResult, error) {
+	// The first event of a messageId within the batch wins; the ids already
+	// stored are found by a semi join that builds its hash table on the
+	// (small) batch and probes the stored ids, so a batch costs one scan of
+	// one 16-byte column instead of index maintenance.
+	seen := make(map[string]struct{}, len(evs))
 	n, err := s.stageAndMerge(ctx, "_stage_events",
 		`message_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, event VARCHAR,
-		 ts TIMESTAMP, session_id VARCHAR, duration DOUBLE, rating DOUBLE, properties VARCHAR, line BIGINT`,
+		 ts TIMESTAMP, session_id VARCHAR, duration DOUBLE, rating DOUBLE, properties VARCHAR`,
 		func(a *duck.Appender) error {
 			for _, e := range evs {
+				if _, dup := seen[e.MessageID]; dup {
+					continue
+				}
+				seen[e.MessageID] = struct{}{}
 				if err := a.AppendRow(e.MessageID, nullStr(e.ContactID), nullStr(e.AnonymousID), string(e.Type),
 					nullStr(e.Name), e.Time.UTC(), nullStr(e.SessionID), nullNum(e.Duration), nullNum(e.Rating),
-					nullStr(e.Properties), e.Line); err != nil {
+					nullStr(e.Properties)); err != nil {
 					return err
 				}
 			}
 			return nil
 		},
-		`INSERT INTO events SELECT md5_number(message_id), message_id, contact_id, anonymous_id, type, event,
-		   ts, session_id, duration, rating, properties
-		 FROM _stage_events QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY line) = 1
-		 ON CONFLICT DO NOTHING`)
+		`CREATE OR REPLACE TEMP TABLE _ev AS SELECT md5_number(message_id) AS mid, * FROM _stage_events;
+		 CREATE OR REPLACE TEMP TABLE _ev_dup AS SELECT e.mid FROM events e SEMI JOIN _ev ON _ev.mid = e.mid;
+		 INSERT INTO events SELECT * FROM _ev WHERE mid NOT IN (SELECT mid FROM _ev_dup);`)
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(evs)) - n}, err
 }
 
@@ -350,6 +383,7 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 	if _, err := s.db.ExecContext(ctx, "CREATE OR REPLACE TABLE _stage_contacts ("+strings.Join(ddl, ", ")+")"); err != nil {
 		return res, fmt.Errorf("create contact staging: %w", err)
 	}
+	defer s.db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS _stage_contacts")
 	err := s.withAppender(ctx, "_stage_contacts", func(a *duck.Appender) error {
 		row := make([]driver.Value, len(cols)+1)
 		for _, c := range b.Contacts {
