@@ -28,9 +28,10 @@ CREATE TABLE IF NOT EXISTS identities (
     ts           TIMESTAMP
 );
 
--- mid = md5_number(message_id), the dedupe key. There is no index on it:
--- at tens of millions of events an index costs more to maintain than the
--- semi join that WriteBatch uses to find the ids already stored.
+-- mid = md5_number(message_id), the dedupe key. There is no index on it (nor
+-- on the rk keys below): at tens of millions of rows an index costs more to
+-- maintain than the semi join that WriteBatch uses to find the keys already
+-- stored.
 CREATE TABLE IF NOT EXISTS events (
     mid          UHUGEINT NOT NULL,
     message_id   VARCHAR NOT NULL,
@@ -72,7 +73,8 @@ CREATE TABLE IF NOT EXISTS returns (
 );
 
 CREATE TABLE IF NOT EXISTS costs (
-    row_key    VARCHAR PRIMARY KEY,
+    rk         UHUGEINT NOT NULL, -- md5_number(row_key), the dedupe key
+    row_key    VARCHAR NOT NULL,
     contact_id VARCHAR,
     campaign   VARCHAR,
     channel    VARCHAR,
@@ -82,7 +84,8 @@ CREATE TABLE IF NOT EXISTS costs (
 );
 
 CREATE TABLE IF NOT EXISTS touches (
-    row_key    VARCHAR PRIMARY KEY,
+    rk         UHUGEINT NOT NULL, -- md5_number(row_key), the dedupe key
+    row_key    VARCHAR NOT NULL,
     contact_id VARCHAR NOT NULL,
     campaign   VARCHAR,
     channel    VARCHAR,
@@ -90,7 +93,8 @@ CREATE TABLE IF NOT EXISTS touches (
 );
 
 CREATE TABLE IF NOT EXISTS survey_answers (
-    row_key     VARCHAR PRIMARY KEY,
+    rk          UHUGEINT NOT NULL, -- md5_number(row_key), the dedupe key
+    row_key     VARCHAR NOT NULL,
     contact_id  VARCHAR NOT NULL,
     question_id VARCHAR NOT NULL,
     question    VARCHAR,

@@ -200,21 +200,43 @@ func (s *Store) writeIdentities(ctx context.Context, ids []antipersona.Identity)
 	return err
 }
 
+// insertNew appends rows to a temporary copy of table's columns (less the
+// key hash) and inserts those whose key is not stored yet. key names the
+// column whose md5_number is table's first column, hashCol. Rows must
+// already be unique by key (the callers keep the first of each key).
+//
+// Stored keys are found by a semi join that builds its hash table on the
+// batch and probes the stored hashes, so a batch costs one scan of one
+// 16-byte column instead of index maintenance.
+func (s *Store) insertNew(ctx context.Context, table, hashCol, key, ddl string, fill func(a *duck.Appender) error) (int64, error) {
+	stage := "_stage_" + table
+	return s.stageAndMerge(ctx, stage, ddl, fill,
+		`CREATE OR REPLACE TEMP TABLE _new AS SELECT md5_number(`+key+`) AS `+hashCol+`, * FROM `+stage+`;
+		 CREATE OR REPLACE TEMP TABLE _old AS SELECT t.`+hashCol+` FROM `+table+` t SEMI JOIN _new ON _new.`+hashCol+` = t.`+hashCol+`;
+		 INSERT INTO `+table+` SELECT * FROM _new WHERE `+hashCol+` NOT IN (SELECT `+hashCol+` FROM _old);`)
+}
+
+// firstOfKey reports whether key is seen for the first time.
+type firstOfKey map[string]struct{}
+
+func (f firstOfKey) first(key string) bool {
+	if _, ok := f[key]; ok {
+		return false
+	}
+	f[key] = struct{}{}
+	return true
+}
+
 func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antipersona.WriteResult, error) {
-	// The first event of a messageId within the batch wins; the ids already
-	// stored are found by a semi join that builds its hash table on the
-	// (small) batch and probes the stored ids, so a batch costs one scan of
-	// one 16-byte column instead of index maintenance.
-	seen := make(map[string]struct{}, len(evs))
-	n, err := s.stageAndMerge(ctx, "_stage_events",
+	seen := make(firstOfKey, len(evs))
+	n, err := s.insertNew(ctx, "events", "mid", "message_id",
 		`message_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, event VARCHAR,
 		 ts TIMESTAMP, session_id VARCHAR, duration DOUBLE, rating DOUBLE, properties VARCHAR`,
 		func(a *duck.Appender) error {
 			for _, e := range evs {
-				if _, dup := seen[e.MessageID]; dup {
+				if !seen.first(e.MessageID) {
 					continue
 				}
-				seen[e.MessageID] = struct{}{}
 				if err := a.AppendRow(e.MessageID, nullStr(e.ContactID), nullStr(e.AnonymousID), string(e.Type),
 					nullStr(e.Name), e.Time.UTC(), nullStr(e.SessionID), nullNum(e.Duration), nullNum(e.Rating),
 					nullStr(e.Properties)); err != nil {
@@ -222,10 +244,7 @@ func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antip
 				}
 			}
 			return nil
-		},
-		`CREATE OR REPLACE TEMP TABLE _ev AS SELECT md5_number(message_id) AS mid, * FROM _stage_events;
-		 CREATE OR REPLACE TEMP TABLE _ev_dup AS SELECT e.mid FROM events e SEMI JOIN _ev ON _ev.mid = e.mid;
-		 INSERT INTO events SELECT * FROM _ev WHERE mid NOT IN (SELECT mid FROM _ev_dup);`)
+		})
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(evs)) - n}, err
 }
 
@@ -280,59 +299,62 @@ func (s *Store) writeReturns(ctx context.Context, rs []antipersona.Return) (anti
 }
 
 func (s *Store) writeCosts(ctx context.Context, cs []antipersona.Cost) (antipersona.WriteResult, error) {
-	n, err := s.stageAndMerge(ctx, "_stage_costs",
-		`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP, amount DOUBLE, kind VARCHAR, line BIGINT`,
+	seen := make(firstOfKey, len(cs))
+	n, err := s.insertNew(ctx, "costs", "rk", "row_key",
+		`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP, amount DOUBLE, kind VARCHAR`,
 		func(a *duck.Appender) error {
 			for _, c := range cs {
+				if !seen.first(c.RowKey) {
+					continue
+				}
 				kind := c.Kind
 				if kind == "" {
 					kind = antipersona.CostAcquisition
 				}
 				if err := a.AppendRow(c.RowKey, nullStr(c.ContactID), nullStr(c.Campaign), nullStr(c.Channel),
-					nullTime(c.Time), c.Amount, kind, c.Line); err != nil {
+					nullTime(c.Time), c.Amount, kind); err != nil {
 					return err
 				}
 			}
 			return nil
-		},
-		`INSERT INTO costs SELECT * EXCLUDE (line) FROM _stage_costs
-		 QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY line) = 1
-		 ON CONFLICT DO NOTHING`)
+		})
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(cs)) - n}, err
 }
 
 func (s *Store) writeTouches(ctx context.Context, ts []antipersona.Touch) (antipersona.WriteResult, error) {
-	n, err := s.stageAndMerge(ctx, "_stage_touches",
-		`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP, line BIGINT`,
+	seen := make(firstOfKey, len(ts))
+	n, err := s.insertNew(ctx, "touches", "rk", "row_key",
+		`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP`,
 		func(a *duck.Appender) error {
 			for _, t := range ts {
-				if err := a.AppendRow(t.RowKey, t.ContactID, nullStr(t.Campaign), nullStr(t.Channel), nullTime(t.Time), t.Line); err != nil {
+				if !seen.first(t.RowKey) {
+					continue
+				}
+				if err := a.AppendRow(t.RowKey, t.ContactID, nullStr(t.Campaign), nullStr(t.Channel), nullTime(t.Time)); err != nil {
 					return err
 				}
 			}
 			return nil
-		},
-		`INSERT INTO touches SELECT * EXCLUDE (line) FROM _stage_touches
-		 QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY line) = 1
-		 ON CONFLICT DO NOTHING`)
+		})
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(ts)) - n}, err
 }
 
 func (s *Store) writeSurveys(ctx context.Context, as []antipersona.SurveyAnswer) (antipersona.WriteResult, error) {
-	n, err := s.stageAndMerge(ctx, "_stage_survey_answers",
-		`row_key VARCHAR, contact_id VARCHAR, question_id VARCHAR, question VARCHAR, answer VARCHAR, language VARCHAR, ts TIMESTAMP, line BIGINT`,
+	seen := make(firstOfKey, len(as))
+	n, err := s.insertNew(ctx, "survey_answers", "rk", "row_key",
+		`row_key VARCHAR, contact_id VARCHAR, question_id VARCHAR, question VARCHAR, answer VARCHAR, language VARCHAR, ts TIMESTAMP`,
 		func(a *duck.Appender) error {
 			for _, x := range as {
+				if !seen.first(x.RowKey) {
+					continue
+				}
 				if err := a.AppendRow(x.RowKey, x.ContactID, x.QuestionID, nullStr(x.Question), x.Answer,
-					nullStr(x.Language), nullTime(x.Time), x.Line); err != nil {
+					nullStr(x.Language), nullTime(x.Time)); err != nil {
 					return err
 				}
 			}
 			return nil
-		},
-		`INSERT INTO survey_answers SELECT * EXCLUDE (line) FROM _stage_survey_answers
-		 QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY line) = 1
-		 ON CONFLICT DO NOTHING`)
+		})
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(as)) - n}, err
 }
 

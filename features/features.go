@@ -178,11 +178,13 @@ func SQL(p Params) string {
 // {CUTOFF} the day after it (exclusive bound on timestamps).
 const featureSQL = `WITH
 idn AS (
+  -- anonymous_id is the key of identities, so joining on it never
+  -- multiplies rows; the stored contact_id wins over the identity's.
   SELECT anonymous_id, contact_id FROM identities WHERE ts IS NULL OR ts < TIMESTAMP {CUTOFF}
 ),
 ev AS (
   SELECT COALESCE(e.contact_id, i.contact_id) AS contact_id, e.type, e.event, e.ts, e.session_id, e.duration, e.rating
-  FROM events e LEFT JOIN idn i ON e.contact_id IS NULL AND i.anonymous_id = e.anonymous_id
+  FROM events e LEFT JOIN idn i ON i.anonymous_id = e.anonymous_id
   WHERE e.ts < TIMESTAMP {CUTOFF}
 ),
 ev_agg AS (
@@ -215,7 +217,7 @@ ord AS (
     COALESCE(o.margin, o.revenue - o.cost_of_goods, o.revenue * {RATE}) AS margin,
     (o.status = 'cancelled' OR x.order_id IS NOT NULL) AS is_cancelled
   FROM orders o
-  LEFT JOIN idn i ON o.contact_id IS NULL AND i.anonymous_id = o.anonymous_id
+  LEFT JOIN idn i ON i.anonymous_id = o.anonymous_id
   LEFT JOIN cancelled x ON x.order_id = o.order_id
   WHERE o.ts < TIMESTAMP {CUTOFF}
 ),
@@ -252,7 +254,7 @@ ret AS (
     COALESCE(r.amount, o.revenue, 0) * CASE WHEN o.revenue > 0 THEN o.margin / o.revenue ELSE {RATE} END AS margin_lost
   FROM returns r
   LEFT JOIN ord o ON o.order_id = r.order_id
-  LEFT JOIN idn i ON r.contact_id IS NULL AND i.anonymous_id = r.anonymous_id
+  LEFT JOIN idn i ON i.anonymous_id = r.anonymous_id
   WHERE r.kind <> 'cancel' AND r.ts < TIMESTAMP {CUTOFF}
 ),
 ret_agg AS (

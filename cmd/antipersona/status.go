@@ -30,8 +30,8 @@ func (m *Main) statusCommand() *cobra.Command {
 			if m.jsonOut {
 				return m.printJSON(st)
 			}
+			fmt.Fprintf(m.Stdout, "workspace: %s\n", m.workspaceDir())
 			w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintf(w, "workspace\t %s\n", m.workspaceDir())
 			for _, k := range antipersona.Kinds {
 				fmt.Fprintf(w, "%s\t%d\t\n", k, st.Counts[k])
 			}
