@@ -24,7 +24,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseSegment -fuzztime 30s ./ingest/
 
 docs:
-	$(GO) generate ./features
+	$(GO) generate ./features ./ingest
 
 clean:
 	rm -rf bin antipersona-demo

@@ -59,6 +59,6 @@ ok = o[o.status != "cancelled"]
 rfm = ok.groupby("contact_id").agg(frequency=("order_id", "nunique"), monetary=("revenue", "sum"), last=("timestamp", "max"))
 print(len(counts), len(rfm))
 PY
-  measure "peer: pandas events+RFM" /usr/bin/python3 "$WORK/peer.py" "$WORK/data"
+  [ "${SKIP_PEER:-}" = 1 ] || measure "peer: pandas events+RFM" /usr/bin/python3 "$WORK/peer.py" "$WORK/data"
 fi
 echo "results: $WORK/results.txt"
