@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 
 CREATE TABLE IF NOT EXISTS orders (
-    order_id      VARCHAR PRIMARY KEY,
+    ok            UHUGEINT NOT NULL, -- md5_number(order_id), the dedupe key
+    order_id      VARCHAR NOT NULL,
     contact_id    VARCHAR,
     anonymous_id  VARCHAR,
     ts            TIMESTAMP NOT NULL,
@@ -62,7 +63,8 @@ CREATE TABLE IF NOT EXISTS orders (
 
 -- amount NULL means "the whole order".
 CREATE TABLE IF NOT EXISTS returns (
-    return_id    VARCHAR PRIMARY KEY,
+    rk           UHUGEINT NOT NULL, -- md5_number(return_id), the dedupe key
+    return_id    VARCHAR NOT NULL,
     order_id     VARCHAR,
     contact_id   VARCHAR,
     anonymous_id VARCHAR,

@@ -249,11 +249,15 @@ func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antip
 }
 
 func (s *Store) writeOrders(ctx context.Context, os []antipersona.Order) (antipersona.WriteResult, error) {
-	n, err := s.stageAndMerge(ctx, "_stage_orders",
+	seen := make(firstOfKey, len(os))
+	n, err := s.insertNew(ctx, "orders", "ok", "order_id",
 		`order_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, ts TIMESTAMP, revenue DOUBLE, margin DOUBLE,
-		 cost_of_goods DOUBLE, discount DOUBLE, status VARCHAR, channel VARCHAR, source VARCHAR, line BIGINT`,
+		 cost_of_goods DOUBLE, discount DOUBLE, status VARCHAR, channel VARCHAR, source VARCHAR`,
 		func(a *duck.Appender) error {
 			for _, o := range os {
+				if !seen.first(o.OrderID) {
+					continue
+				}
 				status := o.Status
 				if status == "" {
 					status = antipersona.OrderCompleted
@@ -263,38 +267,36 @@ func (s *Store) writeOrders(ctx context.Context, os []antipersona.Order) (antipe
 					src = string(antipersona.KindOrders)
 				}
 				if err := a.AppendRow(o.OrderID, nullStr(o.ContactID), nullStr(o.AnonymousID), o.Time.UTC(), o.Revenue,
-					nullNum(o.Margin), nullNum(o.CostOfGoods), o.Discount, status, nullStr(o.Channel), src, o.Line); err != nil {
+					nullNum(o.Margin), nullNum(o.CostOfGoods), o.Discount, status, nullStr(o.Channel), src); err != nil {
 					return err
 				}
 			}
 			return nil
-		},
-		`INSERT INTO orders SELECT * EXCLUDE (line) FROM _stage_orders
-		 QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY line) = 1
-		 ON CONFLICT DO NOTHING`)
+		})
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(os)) - n}, err
 }
 
 func (s *Store) writeReturns(ctx context.Context, rs []antipersona.Return) (antipersona.WriteResult, error) {
-	n, err := s.stageAndMerge(ctx, "_stage_returns",
+	seen := make(firstOfKey, len(rs))
+	n, err := s.insertNew(ctx, "returns", "rk", "return_id",
 		`return_id VARCHAR, order_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, ts TIMESTAMP,
-		 amount DOUBLE, kind VARCHAR, source VARCHAR, line BIGINT`,
+		 amount DOUBLE, kind VARCHAR, source VARCHAR`,
 		func(a *duck.Appender) error {
 			for _, r := range rs {
+				if !seen.first(r.ReturnID) {
+					continue
+				}
 				src := r.Source
 				if src == "" {
 					src = string(antipersona.KindOrders)
 				}
 				if err := a.AppendRow(r.ReturnID, nullStr(r.OrderID), nullStr(r.ContactID), nullStr(r.AnonymousID),
-					r.Time.UTC(), nullNum(r.Amount), r.Kind, src, r.Line); err != nil {
+					r.Time.UTC(), nullNum(r.Amount), r.Kind, src); err != nil {
 					return err
 				}
 			}
 			return nil
-		},
-		`INSERT INTO returns SELECT * EXCLUDE (line) FROM _stage_returns
-		 QUALIFY row_number() OVER (PARTITION BY return_id ORDER BY line) = 1
-		 ON CONFLICT DO NOTHING`)
+		})
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(rs)) - n}, err
 }
 

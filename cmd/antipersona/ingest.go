@@ -247,7 +247,7 @@ func (m *Main) ingestFile(ctx context.Context, cfg config.Config, s *duckdb.Stor
 			bar := progressbar.NewOptions64(st.Size(),
 				progressbar.OptionSetWriter(m.Stderr),
 				progressbar.OptionSetDescription(filepath.Base(file)),
-				progressbar.OptionShowBytes(true),
+				progressbar.OptionSetElapsedTime(true),
 				progressbar.OptionThrottle(100*time.Millisecond),
 				progressbar.OptionClearOnFinish(),
 			)
