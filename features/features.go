@@ -9,7 +9,6 @@ package features
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,14 +93,11 @@ func Names() []string {
 	return out
 }
 
-// Reserved reports whether name is taken by a feature or a contact column;
-// a trait with such an identifier must be renamed.
-func Reserved(name string) bool {
-	switch name {
-	case "email", "phone", "created_at":
-		return true
-	}
-	return slices.ContainsFunc(List, func(f Feature) bool { return f.Name == name })
+// ReservedIdents are the identifiers a trait may not take: the feature
+// names and the contact columns kept outside the traits. Ingest renames such
+// a trait (prefix "trait_").
+func ReservedIdents() []string {
+	return append(Names(), "email", "phone", "created_at")
 }
 
 // Params are the inputs of the feature SQL.

@@ -117,7 +117,7 @@ func ingestOptions(cfg config.Config, kind antipersona.Kind, f ingestFlags, know
 		BatchRows:         cfg.Ingest.BatchRows,
 		Columns:           map[string]string{},
 		TraitOverrides:    map[string]ingest.TraitOverride{},
-		ReservedIdents:    append(features.Names(), "email", "phone", "created_at"),
+		ReservedIdents:    features.ReservedIdents(),
 	}
 	for name, o := range cfg.Contacts.Traits {
 		opts.TraitOverrides[name] = ingest.TraitOverride{Type: o.Type, Dimension: o.Dimension, Ident: o.Ident}

@@ -498,3 +498,75 @@ func TestGzipContacts(t *testing.T) {
 		t.Errorf("contacts from gzip: %d", n)
 	}
 }
+
+// TestConfigOverrides checks that antipersona.yaml reaches the readers:
+// a trait type and dimension override, a column mapping for orders, a
+// missing-value placeholder, and the --delimiter flag.
+func TestConfigOverrides(t *testing.T) {
+	ws := t.TempDir()
+	mustRun(t, "init", ws)
+	cfg := `contacts:
+  traits:
+    zip: {type: category, dimension: geographic}
+ingest:
+  missing_values: ["", "brak"]
+  columns:
+    orders: {order: Nr, contact: Klient, time: Data, revenue: Kwota}
+`
+	os.WriteFile(filepath.Join(ws, "antipersona.yaml"), []byte(cfg), 0o644)
+	dir := t.TempDir()
+	contacts := filepath.Join(dir, "c.txt")
+	os.WriteFile(contacts, []byte("contact_id;zip;wiek\na;00-950;34\nb;30-001;brak\n"), 0o644)
+	mustRun(t, "-w", ws, "ingest", "contacts", contacts, "--delimiter", ";")
+	var traits []struct {
+		Identifier, Type, Dimension string
+		MissingShare                float64 `json:"missing_share"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "traits", "--json")), &traits); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tr := range traits {
+		got[tr.Identifier] = tr.Type + "/" + tr.Dimension
+		if tr.Identifier == "wiek" && tr.MissingShare != 0.5 {
+			t.Errorf("wiek missing share: got %v, want 0.5 ('brak' is a placeholder)", tr.MissingShare)
+		}
+	}
+	if got["zip"] != "category/geographic" || got["wiek"] != "number/demographic" {
+		t.Errorf("traits: got %v", got)
+	}
+	orders := filepath.Join(dir, "zamowienia.csv")
+	os.WriteFile(orders, []byte("Nr,Klient,Data,Kwota\nZ1,a,2024-05-01,120.50\nZ2,a,2024-06-01,79.50\n"), 0o644)
+	mustRun(t, "-w", ws, "ingest", "orders", orders)
+	var sum duckdb.BuildSummary
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "build", "--as-of", "2024-06-30", "--json")), &sum); err != nil {
+		t.Fatal(err)
+	}
+	// 120.50 + 79.50 = 200 net revenue, 2 orders, 1 buyer of 2 contacts.
+	if sum.Orders != 2 || sum.Buyers != 1 || sum.Contacts != 2 || math.Abs(sum.Revenue-200) > 1e-9 {
+		t.Errorf("build summary: %+v", sum)
+	}
+}
+
+// TestPeriod2Contacts ingests the generator's second contacts file over the
+// first: changed traits are updated, nothing else is touched.
+func TestPeriod2Contacts(t *testing.T) {
+	data := t.TempDir()
+	if _, err := generate.Shop(context.Background(), generate.Options{Contacts: 300, Seed: 9, Out: data}); err != nil {
+		t.Fatal(err)
+	}
+	ws := t.TempDir()
+	mustRun(t, "init", ws)
+	mustRun(t, "-w", ws, "ingest", "contacts", filepath.Join(data, "contacts.csv"))
+	var reps []fileReport
+	out := mustRun(t, "-w", ws, "ingest", "contacts", filepath.Join(data, "contacts_period2.csv"), "--json")
+	if err := json.Unmarshal([]byte(out), &reps); err != nil {
+		t.Fatal(err)
+	}
+	if reps[0].Read == 0 || reps[0].Rejected != 0 || reps[0].Loaded != reps[0].Read-reps[0].Duplicates {
+		t.Errorf("period-2 contacts: %+v", reps[0])
+	}
+	if n := status(t, ws).Counts["contacts"]; n != 300 {
+		t.Errorf("contacts after period 2: %d, want 300 (updates, not new contacts)", n)
+	}
+}
