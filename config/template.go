@@ -5,7 +5,7 @@ package config
 // gives exactly Default(), so the two cannot drift.
 const Template = `# antipersona workspace configuration.
 # Every setting below shows its default; delete a line to keep the default.
-# Docs: docs/config.md (settings), docs/features.md (features).
+# Column names each kind is read from: docs/ingest.md; features: docs/features.md.
 
 # Currency of all amounts (ISO 4217).
 currency: PLN
