@@ -21,7 +21,10 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCSV -fuzztime 30s ./ingest/
 	$(GO) test -run '^$$' -fuzz FuzzJSONLContacts -fuzztime 30s ./ingest/
+	$(GO) test -run '^$$' -fuzz FuzzJSONLEvents -fuzztime 30s ./ingest/
 	$(GO) test -run '^$$' -fuzz FuzzParseSegment -fuzztime 30s ./ingest/
+	$(GO) test -run '^$$' -fuzz FuzzIdent -fuzztime 30s ./ingest/
+	$(GO) test -run '^$$' -fuzz FuzzAppendCSV -fuzztime 30s ./generate/
 
 docs:
 	$(GO) generate ./features ./ingest

@@ -44,6 +44,8 @@ Ingesting the same data again changes nothing. Contacts are keyed by id (a later
 updates the values it has and leaves the others), events by ` + "`messageId`" + ` (or a hash of
 their content when they have none), orders and returns by order id, and costs, touches
 and survey answers by a hash of their content plus its occurrence number in the file.
+The first version stored wins: when orders arrive both in an orders file and as
+` + "`Order Completed`" + ` events, ingest the orders file first, since it carries margins and discounts.
 
 `)
 	kinds := []struct {

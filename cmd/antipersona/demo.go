@@ -14,14 +14,16 @@ import (
 	"github.com/antipersona/antipersona/duckdb"
 )
 
-// demoFiles are the generated files in ingest order.
+// demoFiles are the generated files in ingest order. Orders come before
+// events: an order reported by both keeps the first version stored, and the
+// orders file has its margin and discount.
 var demoFiles = []struct {
 	kind antipersona.Kind
 	file string
 }{
 	{antipersona.KindContacts, "contacts.csv"},
-	{antipersona.KindEvents, "events.jsonl"},
 	{antipersona.KindOrders, "orders.csv"},
+	{antipersona.KindEvents, "events.jsonl"},
 	{antipersona.KindCosts, "costs.csv"},
 	{antipersona.KindTouches, "touches.csv"},
 	{antipersona.KindSurveyAnswers, "surveys.csv"},
