@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/antipersona/antipersona"
@@ -22,6 +23,53 @@ type driver struct {
 	res      Result
 	accepted int64 // rows of written batches that were accepted
 	records  int64 // records written (Batch.Len)
+
+	// bg, when set, stores batches on a goroutine of its own so that reading
+	// the next batch overlaps storing the last one (see startWriter).
+	bg *bgWriter
+}
+
+// bgWriter stores batches in order on its own goroutine.
+type bgWriter struct {
+	jobs   chan bgJob
+	done   chan error
+	failed atomic.Bool // a write failed: the reader stops
+}
+
+type bgJob struct {
+	b    *antipersona.Batch
+	rows int64
+}
+
+// startWriter makes write hand batches to a goroutine; stopWriter waits for
+// it. At most one batch waits while another is being stored. Rejects stay
+// durable before their batch is stored: the reader writes them before it
+// hands the batch over, and the writer flushes the rejects file first.
+func (d *driver) startWriter() {
+	w := &bgWriter{jobs: make(chan bgJob, 1), done: make(chan error, 1)}
+	d.bg = w
+	go func() {
+		var err error
+		for j := range w.jobs {
+			if err == nil {
+				if err = d.writeNow(j.b, j.rows); err != nil {
+					w.failed.Store(true)
+				}
+			}
+		}
+		w.done <- err
+	}()
+}
+
+// stopWriter waits for the queued batches and returns the first error.
+func (d *driver) stopWriter() error {
+	if d.bg == nil {
+		return nil
+	}
+	close(d.bg.jobs)
+	err := <-d.bg.done
+	d.bg = nil
+	return err
 }
 
 // handler turns the rows of one kind into batch records.
@@ -113,6 +161,13 @@ func (d *driver) runRows() error {
 	if c, ok := h.(*contactsHandler); ok {
 		d.res.Traits = c.traits
 	}
+	d.startWriter()
+	stopped := false
+	defer func() {
+		if !stopped {
+			d.stopWriter()
+		}
+	}()
 
 	b := h.newBatch()
 	pending := int64(0) // accepted rows in b
@@ -164,6 +219,10 @@ func (d *driver) runRows() error {
 	if err := d.write(b, pending); err != nil {
 		return err
 	}
+	stopped = true
+	if err := d.stopWriter(); err != nil {
+		return err
+	}
 	batches := h.finish()
 	if len(batches) == 0 {
 		d.accepted += held
@@ -192,10 +251,27 @@ func (d *driver) reject(perr *antipersona.ParseError, raw []byte) error {
 	return nil
 }
 
-// write hands b to the sink (in pieces of at most BatchRows records), after
-// flushing the rejects and checking ctx. rows is the number of accepted
-// rows b holds.
+// write stores b, on the background writer when there is one. An error of
+// an earlier background write is returned by a later write or by stopWriter.
 func (d *driver) write(b *antipersona.Batch, rows int64) error {
+	if d.bg == nil {
+		return d.writeNow(b, rows)
+	}
+	if d.bg.failed.Load() {
+		return d.stopWriter()
+	}
+	select {
+	case d.bg.jobs <- bgJob{b, rows}:
+		return nil
+	case <-d.ctx.Done():
+		return canceled(d.ctx, d.file)
+	}
+}
+
+// writeNow hands b to the sink (in pieces of at most BatchRows records),
+// after flushing the rejects and checking ctx. rows is the number of accepted
+// rows b holds.
+func (d *driver) writeNow(b *antipersona.Batch, rows int64) error {
 	if err := d.ctx.Err(); err != nil {
 		return canceled(d.ctx, d.file)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/antipersona/antipersona"
@@ -31,6 +32,8 @@ type RejectWriter struct {
 	dir  string
 	base string // file name without ".csv"
 
+	mu sync.Mutex // a file's reader and its batch writer share the writer
+
 	path  string
 	f     *os.File
 	w     *csv.Writer
@@ -51,6 +54,8 @@ func NewRejectWriter(dir string, kind antipersona.Kind, now time.Time) *RejectWr
 // (e.Err's text), raw the original text of the record. It creates the file on
 // the first call. A nil e is a programmer error and panics.
 func (w *RejectWriter) Write(e *antipersona.ParseError, raw []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.err != nil {
 		return w.err
 	}
@@ -107,6 +112,12 @@ func (w *RejectWriter) open() error {
 // so that a reject is durable before the batch of its file is acknowledged.
 // It does nothing when no reject was written.
 func (w *RejectWriter) Flush() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.flush()
+}
+
+func (w *RejectWriter) flush() error {
 	if w.err != nil {
 		return w.err
 	}
@@ -128,13 +139,15 @@ func (w *RejectWriter) Flush() error {
 // Close flushes and closes the file. Calling Close again, or on a writer
 // that wrote nothing, returns nil.
 func (w *RejectWriter) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.f == nil {
 		if w.err == errClosed {
 			return nil
 		}
 		return w.err
 	}
-	err := w.Flush()
+	err := w.flush()
 	if cerr := w.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close rejects file: %w", cerr)
 	}
@@ -149,7 +162,15 @@ func (w *RejectWriter) Close() error {
 var errClosed = errors.New("rejects file already closed")
 
 // Path returns the path of the rejects file, or "" if nothing was written.
-func (w *RejectWriter) Path() string { return w.path }
+func (w *RejectWriter) Path() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.path
+}
 
 // Count returns the number of rejects written.
-func (w *RejectWriter) Count() int64 { return w.count }
+func (w *RejectWriter) Count() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.count
+}
