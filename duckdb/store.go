@@ -173,28 +173,6 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // quoteLit quotes an SQL string literal.
 func quoteLit(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
-// withAppender runs fn with an appender on table over a fresh connection and
-// flushes it.
-func (s *Store) withAppender(ctx context.Context, table string, fn func(a *duck.Appender) error) error {
-	conn, err := s.connector.Connect(ctx)
-	if err != nil {
-		return fmt.Errorf("connect: %w", err)
-	}
-	defer conn.Close()
-	a, err := duck.NewAppenderFromConn(conn, "", table)
-	if err != nil {
-		return fmt.Errorf("appender %s: %w", table, err)
-	}
-	if err := fn(a); err != nil {
-		a.Close()
-		return err
-	}
-	if err := a.Close(); err != nil {
-		return fmt.Errorf("append %s: %w", table, err)
-	}
-	return nil
-}
-
 // nullStr maps "" to NULL.
 func nullStr(s string) driver.Value {
 	if s == "" {

@@ -131,16 +131,37 @@ func (s *Store) WriteBatch(ctx context.Context, b *antipersona.Batch) (antiperso
 // stageAndMerge creates the connection-local temporary table stage with ddl,
 // appends rows with fill, and runs merge (statements separated by ';' that
 // insert from the staging table) in one transaction. It returns the rows the
-// last statement affected. The staging table lives in memory only: nothing
-// of a batch reaches the database file before the merge commits.
+// last statement affected.
 func (s *Store) stageAndMerge(ctx context.Context, stage, ddl string, fill func(a *duck.Appender) error, merge string) (int64, error) {
+	var n int64
+	err := s.staged(ctx, stage, ddl, fill, func(tx *sql.Tx) error {
+		for _, stmt := range strings.Split(merge, ";") {
+			if strings.TrimSpace(stmt) == "" {
+				continue
+			}
+			r, err := tx.ExecContext(ctx, stmt)
+			if err != nil {
+				return fmt.Errorf("merge %s: %w", stage, err)
+			}
+			n, _ = r.RowsAffected()
+		}
+		return nil
+	})
+	return n, err
+}
+
+// staged creates the connection-local temporary table stage with ddl,
+// appends rows with fill, and runs merge in one transaction on the same
+// connection. The staging table lives in memory only: nothing of a batch
+// reaches the database file before the merge commits.
+func (s *Store) staged(ctx context.Context, stage, ddl string, fill func(a *duck.Appender) error, merge func(tx *sql.Tx) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("connect: %w", err)
+		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+stage+" ("+ddl+")"); err != nil {
-		return 0, fmt.Errorf("create %s: %w", stage, err)
+		return fmt.Errorf("create %s: %w", stage, err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS temp."+stage)
 	err = conn.Raw(func(dc any) error {
@@ -158,28 +179,20 @@ func (s *Store) stageAndMerge(ctx context.Context, stage, ddl string, fill func(
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return err
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer tx.Rollback()
-	var n int64
-	for _, stmt := range strings.Split(merge, ";") {
-		if strings.TrimSpace(stmt) == "" {
-			continue
-		}
-		r, err := tx.ExecContext(ctx, stmt)
-		if err != nil {
-			return 0, fmt.Errorf("merge %s: %w", stage, err)
-		}
-		n, _ = r.RowsAffected()
+	if err := merge(tx); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("commit %s: %w", stage, err)
+		return fmt.Errorf("commit %s: %w", stage, err)
 	}
-	return n, nil
+	return nil
 }
 
 func (s *Store) writeIdentities(ctx context.Context, ids []antipersona.Identity) error {
@@ -397,50 +410,15 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 		cols = append(cols, t.Ident)
 		ddl = append(ddl, quoteIdent(t.Ident)+" "+sqlType(t.Type))
 	}
-	ddl = append(ddl, "line BIGINT")
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
 		quoted[i] = quoteIdent(c)
 	}
-	// Contacts are merged in three statements inside one transaction: count,
-	// then insert new ids, then update changed ones.
-	if _, err := s.db.ExecContext(ctx, "CREATE OR REPLACE TABLE _stage_contacts ("+strings.Join(ddl, ", ")+")"); err != nil {
-		return res, fmt.Errorf("create contact staging: %w", err)
-	}
-	defer s.db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS _stage_contacts")
-	err := s.withAppender(ctx, "_stage_contacts", func(a *duck.Appender) error {
-		row := make([]driver.Value, len(cols)+1)
-		for _, c := range b.Contacts {
-			row[0], row[1], row[2], row[3] = c.ID, nullStr(c.Email), nullStr(c.Phone), nullTime(c.CreatedAt)
-			if c.Outcome != nil {
-				row[4] = *c.Outcome
-			} else {
-				row[4] = nil
-			}
-			for i, t := range b.Traits {
-				row[5+i] = traitValue(t.Type, c.Values[i])
-			}
-			row[len(cols)] = c.Line
-			if err := a.AppendRow(row...); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return res, err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return res, err
-	}
-	defer tx.Rollback()
 	// The last row of an id within the batch wins.
-	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE _s AS SELECT * EXCLUDE (line) FROM _stage_contacts
-		QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY line DESC) = 1`); err != nil {
-		return res, fmt.Errorf("dedupe contacts: %w", err)
+	last := make(map[string]int, len(b.Contacts))
+	for i, c := range b.Contacts {
+		last[c.ID] = i
 	}
-	var distinct, existing, same int64
 	// unchanged is true when every value of the file equals the stored one
 	// (a missing value in the file leaves the stored one as it is).
 	unchanged := func(stored string) string {
@@ -450,32 +428,56 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 		}
 		return strings.Join(conds, " AND ")
 	}
-	q := `SELECT (SELECT count(*) FROM _s),
-	             count(*),
-	             count(*) FILTER (WHERE ` + unchanged("c") + `)
-	      FROM _s s JOIN contacts c USING (contact_id)`
-	if err := tx.QueryRowContext(ctx, q).Scan(&distinct, &existing, &same); err != nil {
-		return res, fmt.Errorf("compare contacts: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO contacts ("+strings.Join(quoted, ", ")+") SELECT "+
-		strings.Join(quoted, ", ")+" FROM _s WHERE contact_id NOT IN (SELECT contact_id FROM contacts)"); err != nil {
-		return res, fmt.Errorf("insert contacts: %w", err)
-	}
-	if existing > same {
-		var sets []string
-		for _, c := range quoted[1:] {
-			sets = append(sets, fmt.Sprintf("%[1]s = COALESCE(s.%[1]s, contacts.%[1]s)", c))
+	var distinct, existing, same int64
+	fill := func(a *duck.Appender) error {
+		row := make([]driver.Value, len(cols))
+		for i, c := range b.Contacts {
+			if last[c.ID] != i {
+				continue
+			}
+			row[0], row[1], row[2], row[3] = c.ID, nullStr(c.Email), nullStr(c.Phone), nullTime(c.CreatedAt)
+			if c.Outcome != nil {
+				row[4] = *c.Outcome
+			} else {
+				row[4] = nil
+			}
+			for i, t := range b.Traits {
+				row[5+i] = traitValue(t.Type, c.Values[i])
+			}
+			if err := a.AppendRow(row...); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE contacts SET "+strings.Join(sets, ", ")+
-			" FROM _s s WHERE contacts.contact_id = s.contact_id AND NOT ("+unchanged("contacts")+")"); err != nil {
-			return res, fmt.Errorf("update contacts: %w", err)
-		}
+		return nil
 	}
-	if _, err := tx.ExecContext(ctx, "DROP TABLE _s"); err != nil {
+	// Counted, then new ids inserted, then changed ones updated, in one
+	// transaction.
+	err := s.staged(ctx, "_stage_contacts", strings.Join(ddl, ", "), fill, func(tx *sql.Tx) error {
+		q := `SELECT (SELECT count(*) FROM _stage_contacts), count(*), count(*) FILTER (WHERE ` + unchanged("c") + `)
+		      FROM _stage_contacts s JOIN contacts c USING (contact_id)`
+		if err := tx.QueryRowContext(ctx, q).Scan(&distinct, &existing, &same); err != nil {
+			return fmt.Errorf("compare contacts: %w", err)
+		}
+		if distinct > existing {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO contacts ("+strings.Join(quoted, ", ")+") SELECT "+
+				strings.Join(quoted, ", ")+" FROM _stage_contacts s ANTI JOIN contacts c USING (contact_id)"); err != nil {
+				return fmt.Errorf("insert contacts: %w", err)
+			}
+		}
+		if existing > same {
+			var sets []string
+			for _, c := range quoted[1:] {
+				sets = append(sets, fmt.Sprintf("%[1]s = COALESCE(s.%[1]s, contacts.%[1]s)", c))
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE contacts SET "+strings.Join(sets, ", ")+
+				" FROM _stage_contacts s WHERE contacts.contact_id = s.contact_id AND NOT ("+unchanged("contacts")+")"); err != nil {
+				return fmt.Errorf("update contacts: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return res, err
-	}
-	if err := tx.Commit(); err != nil {
-		return res, fmt.Errorf("commit contacts: %w", err)
 	}
 	res.Inserted = distinct - existing
 	res.Updated = existing - same
