@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"math"
@@ -145,7 +143,10 @@ func (h *eventsHandler) row(b *antipersona.Batch, r *row) (bool, *antipersona.Pa
 	}
 	ev.Properties = string(text)
 	if ev.MessageID == "" {
-		ev.MessageID = eventKey(&ev)
+		// The same derivation as for JSON Lines (properties are marshalled
+		// with sorted keys here too), so an event without a messageId gets
+		// the same id from either format.
+		ev.MessageID = segDerivedID(&ev, text)
 	}
 	b.Events = append(b.Events, ev)
 	// Cheap filter before decoding; EcommerceRecords decides on the name
@@ -169,18 +170,6 @@ func (h *eventsHandler) row(b *antipersona.Batch, r *row) (bool, *antipersona.Pa
 		}
 	}
 	return false, nil
-}
-
-// eventKey derives a message id from an event's content: the hex SHA-256
-// (first 16 bytes) of type, contact id, anonymous id, name, time (RFC 3339
-// with nanoseconds, UTC) and properties.
-func eventKey(ev *antipersona.Event) string {
-	h := sha256.New()
-	for _, f := range []string{string(ev.Type), ev.ContactID, ev.AnonymousID, ev.Name, timeKey(ev.Time), ev.Properties} {
-		h.Write([]byte(f))
-		h.Write([]byte{0x1f})
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // isJSONNumber reports whether s is a number in JSON syntax without leading
