@@ -46,6 +46,27 @@ func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, co
 // ExportFeatures writes the features of the last build to w as csv, json
 // (an array of objects) or parquet.
 func (s *Store) ExportFeatures(ctx context.Context, w io.Writer, format string) error {
+	dir, err := os.MkdirTemp("", "antipersona-export-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "features."+format)
+	if err := s.ExportFeaturesFile(ctx, tmp, format); err != nil {
+		return err
+	}
+	f, err := os.Open(tmp)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// ExportFeaturesFile writes the features of the last build, sorted by
+// contact_id, to the file at path (replaced if it exists).
+func (s *Store) ExportFeaturesFile(ctx context.Context, path, format string) error {
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'features'").Scan(&n); err != nil {
 		return err
@@ -64,23 +85,11 @@ func (s *Store) ExportFeatures(ctx context.Context, w io.Writer, format string) 
 	default:
 		return antipersona.Errorf(antipersona.EINVALID, "unknown format %q (use csv, json or parquet)", format)
 	}
-	dir, err := os.MkdirTemp("", "antipersona-export-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, "features."+format)
-	q := "COPY (SELECT * FROM features ORDER BY contact_id) TO " + quoteLit(tmp) + " (" + opts + ")"
+	q := "COPY (SELECT * FROM features ORDER BY contact_id) TO " + quoteLit(path) + " (" + opts + ")"
 	if _, err := s.db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("export features: %w", err)
+		return antipersona.Errorf(antipersona.EINVALID, "cannot write %s: %v", path, err)
 	}
-	f, err := os.Open(tmp)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = io.Copy(w, f)
-	return err
+	return nil
 }
 
 // FeatureRows runs fn for each row of the features table as a map from

@@ -1,12 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"os"
-
 	"github.com/spf13/cobra"
-
-	"github.com/antipersona/antipersona"
 )
 
 func (m *Main) featuresCommand() *cobra.Command {
@@ -35,27 +30,14 @@ phone, names) are not part of it.`,
 				return err
 			}
 			defer s.Close()
-			w := m.Stdout
 			if out != "" {
-				f, err := os.Create(out)
-				if err != nil {
-					return antipersona.Errorf(antipersona.EINVALID, "cannot write %s: %v", out, err)
-				}
-				defer f.Close()
-				bw := bufio.NewWriter(f)
-				if err := s.ExportFeatures(cmd.Context(), bw, format); err != nil {
-					return err
-				}
-				if err := bw.Flush(); err != nil {
-					return err
-				}
-				if err := f.Sync(); err != nil {
+				if err := s.ExportFeaturesFile(cmd.Context(), out, format); err != nil {
 					return err
 				}
 				m.info("Wrote %s", out)
 				return nil
 			}
-			return s.ExportFeatures(cmd.Context(), w, format)
+			return s.ExportFeatures(cmd.Context(), m.Stdout, format)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "csv", "csv, json or parquet")
