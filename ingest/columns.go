@@ -197,3 +197,6 @@ func describe(fields []Field, name string) string {
 	}
 	return name
 }
+
+// columnsHint tells how to name columns that were not found.
+const columnsHint = "name them with --col field=column (or --contact-col, --time-col, --order-col, ...), or under ingest.columns in antipersona.yaml (see docs/ingest.md)"

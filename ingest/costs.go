@@ -35,7 +35,7 @@ func (h *costsHandler) setup(header []string, sample []*row) error {
 			", or "+describe(FieldsCosts, "channel"))
 	}
 	if len(miss) > 0 {
-		return cols.missing(miss, "map columns with --col field=column")
+		return cols.missing(miss, columnsHint)
 	}
 	h.tc = h.newTimeCol(cols.col("time"), sample)
 	h.amount = h.newNumCol(cols.col("amount"), sample)
@@ -111,7 +111,7 @@ func (h *touchesHandler) setup(header []string, sample []*row) error {
 		miss = append(miss, describe(FieldsTouches, "campaign")+", or "+describe(FieldsTouches, "channel"))
 	}
 	if len(miss) > 0 {
-		return cols.missing(miss, "map columns with --col field=column")
+		return cols.missing(miss, columnsHint)
 	}
 	h.tc = h.newTimeCol(cols.col("time"), sample)
 	return nil
@@ -170,7 +170,7 @@ func (h *surveysHandler) setup(header []string, sample []*row) error {
 		}
 	}
 	if len(miss) > 0 {
-		return cols.missing(miss, "map columns with --col field=column")
+		return cols.missing(miss, columnsHint)
 	}
 	h.tc = h.newTimeCol(cols.col("time"), sample)
 	return nil

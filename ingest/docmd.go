@@ -24,7 +24,7 @@ Columns are found by name: a column matches a field when its name, lower-cased w
 letters and digits only and diacritics folded, equals one of the names below
 (` + "`Contact ID`, `contactId` and `contact_id`" + ` are the same). A flag
 (` + "`--contact-col`, `--order-col`, ..." + `) or ` + "`ingest.columns`" + ` in antipersona.yaml names the column
-explicitly. Every contact column that is not one of the contacts fields below, the
+explicitly; ` + "`--col field=column`" + ` works for any field below. Every contact column that is not one of the contacts fields below, the
 outcome column or an excluded column is a **trait**: its type is inferred from the first
 ` + "`ingest.sample_rows`" + ` rows and its dimension from a dictionary of common names (en, pl, vi);
 ` + "`antipersona traits`" + ` lists them and ` + "`contacts.traits`" + ` overrides them.

@@ -45,7 +45,7 @@ func (h *eventsHandler) setup(header []string, sample []*row) error {
 		miss = append(miss, describe(FieldsEvents, "event"))
 	}
 	if len(miss) > 0 {
-		return cols.missing(miss, "map columns with --col field=column")
+		return cols.missing(miss, columnsHint)
 	}
 	h.tc = h.newTimeCol(cols.col("time"), sample)
 	taken := map[string]bool{}

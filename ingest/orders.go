@@ -73,7 +73,7 @@ func (h *ordersHandler) setup(header []string, sample []*row) error {
 			" and "+describe(FieldsOrders, "unit_price"))
 	}
 	if len(miss) > 0 {
-		return cols.missing(miss, "map columns with --col field=column")
+		return cols.missing(miss, columnsHint)
 	}
 	h.lineItems = rev < 0
 	h.tc = h.newTimeCol(cols.col("time"), sample)

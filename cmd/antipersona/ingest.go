@@ -27,6 +27,7 @@ type ingestFlags struct {
 	revenueCol, quantityCol, unitPriceCol   string
 	statusCol, marginCol, amountCol         string
 	campaignCol, channelCol                 string
+	cols                                    []string // --col field=column
 }
 
 // kindAliases maps the kinds users type to stored kinds.
@@ -61,6 +62,7 @@ a file could not be read at all or lacks required columns.`,
   antipersona ingest events events.jsonl
   antipersona ingest orders OnlineRetail.csv.gz      # line items: quantity x unit price
   antipersona ingest orders sales.csv --order-col Nr --revenue-col Kwota
+  antipersona ingest surveys ankieta.csv --col question_id=Pytanie --col answer=Odpowiedz
   antipersona ingest costs costs.csv
   antipersona ingest touches touches.csv
   antipersona ingest surveys surveys.csv`,
@@ -96,6 +98,7 @@ a file could not be read at all or lacks required columns.`,
 	fl.StringVar(&f.amountCol, "amount-col", "", "costs: amount column")
 	fl.StringVar(&f.campaignCol, "campaign-col", "", "costs, touches: campaign column")
 	fl.StringVar(&f.channelCol, "channel-col", "", "costs, touches: channel column")
+	fl.StringArrayVar(&f.cols, "col", nil, "any field: field=column, e.g. --col answer=Odpowiedz (repeatable; fields in docs/ingest.md)")
 	return cmd
 }
 
@@ -153,6 +156,13 @@ func ingestOptions(cfg config.Config, kind antipersona.Kind, f ingestFlags, know
 	}
 	if len(f.exclude) > 0 {
 		opts.ExcludeColumns = append(append([]string{}, opts.ExcludeColumns...), f.exclude...)
+	}
+	for _, fc := range f.cols {
+		field, col, ok := strings.Cut(fc, "=")
+		if !ok || field == "" || col == "" {
+			return opts, antipersona.Errorf(antipersona.EINVALID, "--col %q: expected field=column, e.g. --col answer=Odpowiedz", fc)
+		}
+		opts.Columns[strings.TrimSpace(field)] = strings.TrimSpace(col)
 	}
 	for field, col := range map[string]string{
 		"order": f.orderCol, "contact": f.contactCol, "time": f.timeCol, "event": f.eventCol,
