@@ -239,6 +239,10 @@ type Batch struct {
 	SurveyAnswers []SurveyAnswer
 	// Identities maps anonymous ids to contact ids learnt from identify calls.
 	Identities []Identity
+	// ValidFrom (contacts only) is when the batch's trait values became
+	// true; zero means they always held. A build as of a date uses, per
+	// contact, the latest values valid on that date.
+	ValidFrom time.Time
 }
 
 // Len is the number of rows in the batch (identities not counted).

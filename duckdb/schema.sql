@@ -13,9 +13,13 @@ CREATE TABLE IF NOT EXISTS traits (
     ordinal   INTEGER NOT NULL
 );
 
+-- One row per contact and version: valid_from NULL is the contact as first
+-- known (it always held); a later file ingested with --valid-from adds a
+-- version that holds from then on. (contact_id, valid_from) is unique.
 -- Trait columns are added by ALTER TABLE as files bring them.
 CREATE TABLE IF NOT EXISTS contacts (
-    contact_id VARCHAR PRIMARY KEY,
+    contact_id VARCHAR NOT NULL,
+    valid_from TIMESTAMP,
     email      VARCHAR,
     phone      VARCHAR,
     created_at TIMESTAMP,

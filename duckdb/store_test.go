@@ -115,3 +115,56 @@ func TestWriteIdempotent(t *testing.T) {
 		t.Errorf("type change: got %v", err)
 	}
 }
+
+// TestContactVersions checks that a batch with ValidFrom adds a version:
+// values it lacks come from the previous version, writing it again changes
+// nothing, and the contact is still counted once.
+func TestContactVersions(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	traits := []antipersona.Trait{
+		{Name: "income", Ident: "income", Type: antipersona.TraitNumber},
+		{Name: "city", Ident: "city", Type: antipersona.TraitCategory},
+	}
+	base := &antipersona.Batch{Kind: antipersona.KindContacts, Traits: traits, Contacts: []antipersona.Contact{
+		{ID: "a", Email: "a@example.com", Values: []antipersona.Value{{Num: 3000}, {Str: "Kraków"}}},
+	}}
+	if _, err := s.WriteBatch(ctx, base); err != nil {
+		t.Fatal(err)
+	}
+	july := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	v2 := &antipersona.Batch{Kind: antipersona.KindContacts, Traits: traits, ValidFrom: july, Contacts: []antipersona.Contact{
+		{ID: "a", Values: []antipersona.Value{{Num: 9000}, {Missing: true}}},
+	}}
+	for i, want := range []antipersona.WriteResult{{Inserted: 1}, {Duplicates: 1}} {
+		if r, err := s.WriteBatch(ctx, v2); err != nil || r != want {
+			t.Errorf("version write %d: got %+v, %v; want %+v", i, r, err, want)
+		}
+	}
+	rows, err := s.DB().Query("SELECT valid_from IS NULL, income, city, email FROM contacts WHERE contact_id = 'a' ORDER BY valid_from NULLS FIRST")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	type version struct {
+		baseline    bool
+		income      float64
+		city, email string
+	}
+	var got []version
+	for rows.Next() {
+		var v version
+		if err := rows.Scan(&v.baseline, &v.income, &v.city, &v.email); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	want := []version{{true, 3000, "Kraków", "a@example.com"}, {false, 9000, "Kraków", "a@example.com"}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("versions: got %+v, want %+v (the city and e-mail inherited)", got, want)
+	}
+	st, err := s.Status(ctx)
+	if err != nil || st.Counts[antipersona.KindContacts] != 1 {
+		t.Errorf("status contacts: %d, %v; want 1", st.Counts[antipersona.KindContacts], err)
+	}
+}

@@ -428,6 +428,15 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 		}
 		return strings.Join(conds, " AND ")
 	}
+	// The version this batch writes: vf is its valid_from as SQL, match the
+	// condition that finds a stored row of the same contact and version.
+	vf := "CAST(NULL AS TIMESTAMP)"
+	if !b.ValidFrom.IsZero() {
+		vf = "TIMESTAMP " + quoteLit(b.ValidFrom.UTC().Format("2006-01-02 15:04:05.999999"))
+	}
+	match := func(stored string) string {
+		return stored + ".contact_id = s.contact_id AND " + stored + ".valid_from IS NOT DISTINCT FROM " + vf
+	}
 	var distinct, existing, same int64
 	fill := func(a *duck.Appender) error {
 		row := make([]driver.Value, len(cols))
@@ -454,13 +463,23 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 	// transaction.
 	err := s.staged(ctx, "_stage_contacts", strings.Join(ddl, ", "), fill, func(tx *sql.Tx) error {
 		q := `SELECT (SELECT count(*) FROM _stage_contacts), count(*), count(*) FILTER (WHERE ` + unchanged("c") + `)
-		      FROM _stage_contacts s JOIN contacts c USING (contact_id)`
+		      FROM _stage_contacts s JOIN contacts c ON ` + match("c")
 		if err := tx.QueryRowContext(ctx, q).Scan(&distinct, &existing, &same); err != nil {
 			return fmt.Errorf("compare contacts: %w", err)
 		}
 		if distinct > existing {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO contacts ("+strings.Join(quoted, ", ")+") SELECT "+
-				strings.Join(quoted, ", ")+" FROM _stage_contacts s ANTI JOIN contacts c USING (contact_id)"); err != nil {
+			// A new version takes the values its file lacks from the
+			// contact's latest earlier version.
+			sel := []string{"s.contact_id", vf}
+			for _, c := range quoted[1:] {
+				sel = append(sel, fmt.Sprintf("COALESCE(s.%[1]s, p.%[1]s)", c))
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO contacts (contact_id, valid_from, "+strings.Join(quoted[1:], ", ")+") SELECT "+
+				strings.Join(sel, ", ")+` FROM _stage_contacts s
+				LEFT JOIN (SELECT * FROM contacts WHERE valid_from IS NULL OR valid_from < `+vf+`
+				           QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY valid_from DESC NULLS LAST) = 1) p
+				  ON p.contact_id = s.contact_id
+				WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE `+match("c")+`)`); err != nil {
 				return fmt.Errorf("insert contacts: %w", err)
 			}
 		}
@@ -470,7 +489,7 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 				sets = append(sets, fmt.Sprintf("%[1]s = COALESCE(s.%[1]s, contacts.%[1]s)", c))
 			}
 			if _, err := tx.ExecContext(ctx, "UPDATE contacts SET "+strings.Join(sets, ", ")+
-				" FROM _stage_contacts s WHERE contacts.contact_id = s.contact_id AND NOT ("+unchanged("contacts")+")"); err != nil {
+				" FROM _stage_contacts s WHERE "+match("contacts")+" AND NOT ("+unchanged("contacts")+")"); err != nil {
 				return fmt.Errorf("update contacts: %w", err)
 			}
 		}
@@ -500,7 +519,11 @@ func (s *Store) Status(ctx context.Context) (antipersona.Status, error) {
 	st := antipersona.Status{Counts: make(map[antipersona.Kind]int64)}
 	for _, k := range antipersona.Kinds {
 		var n int64
-		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+string(k)).Scan(&n); err != nil {
+		q := "SELECT count(*) FROM " + string(k)
+		if k == antipersona.KindContacts {
+			q = "SELECT count(DISTINCT contact_id) FROM contacts"
+		}
+		if err := s.db.QueryRowContext(ctx, q).Scan(&n); err != nil {
 			return st, fmt.Errorf("count %s: %w", k, err)
 		}
 		st.Counts[k] = n
@@ -533,7 +556,11 @@ func (s *Store) LastBuild(ctx context.Context) (*antipersona.Build, error) {
 	return &b, nil
 }
 
-// TraitStat is a trait with the share of contacts that lack it.
+// latestContacts selects the latest version of every contact.
+const latestContacts = `SELECT * FROM contacts QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY valid_from DESC NULLS LAST) = 1`
+
+// TraitStat is a trait with the share of contacts (their latest versions)
+// that lack it.
 type TraitStat struct {
 	antipersona.Trait
 	MissingShare float64 `json:"missing_share"`
@@ -554,7 +581,7 @@ func (s *Store) TraitStats(ctx context.Context) ([]TraitStat, error) {
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM contacts").Scan(ptrs...); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM ("+latestContacts+")").Scan(ptrs...); err != nil {
 		return nil, fmt.Errorf("count traits: %w", err)
 	}
 	out := make([]TraitStat, len(traits))

@@ -173,6 +173,11 @@ func SQL(p Params) string {
 // featureSQL is the template of SQL. Dates: {AS_OF} is the as-of date,
 // {CUTOFF} the day after it (exclusive bound on timestamps).
 const featureSQL = `WITH
+ct AS (
+  -- each contact's latest version valid on the as-of date
+  SELECT * FROM contacts WHERE valid_from IS NULL OR valid_from < TIMESTAMP {CUTOFF}
+  QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY valid_from DESC NULLS LAST) = 1
+),
 idn AS (
   -- anonymous_id is the key of identities, so joining on it never
   -- multiplies rows; the stored contact_id wins over the identity's.
@@ -295,7 +300,7 @@ srv AS (
   WHERE ts IS NULL OR ts < TIMESTAMP {CUTOFF} GROUP BY contact_id
 ),
 ids AS (
-  SELECT contact_id FROM contacts WHERE created_at IS NULL OR created_at < TIMESTAMP {CUTOFF}
+  SELECT contact_id FROM ct WHERE created_at IS NULL OR created_at < TIMESTAMP {CUTOFF}
   UNION SELECT contact_id FROM ev_agg
   UNION SELECT contact_id FROM ord_all
   UNION SELECT contact_id FROM ret_agg
@@ -309,7 +314,7 @@ seen AS (
     least(CASE WHEN c.created_at < TIMESTAMP {CUTOFF} THEN c.created_at END,
       ev_agg.first_event_at, ord_all.first_any_order_at, tch_agg.first_touch_at) AS first_seen_at
   FROM ids
-  LEFT JOIN contacts c USING (contact_id)
+  LEFT JOIN ct c USING (contact_id)
   LEFT JOIN ev_agg USING (contact_id)
   LEFT JOIN ord_all USING (contact_id)
   LEFT JOIN tch_agg USING (contact_id)
@@ -347,7 +352,7 @@ base AS (
     t.touches AS touch_count,
     srv.survey_answers AS answers
   FROM ids
-  LEFT JOIN contacts c USING (contact_id)
+  LEFT JOIN ct c USING (contact_id)
   LEFT JOIN seen USING (contact_id)
   LEFT JOIN ord_agg o USING (contact_id)
   LEFT JOIN season USING (contact_id)
@@ -430,5 +435,5 @@ SELECT f.contact_id, f.outcome, f.converted, f.first_seen_at, f.tenure_days, f.r
   f.margin - f.returns_cost AS historic_value,
   f.acquisition_cost, f.contact_cost, f.support_cost,
   f.margin - f.returns_cost - f.acquisition_cost - f.contact_cost - f.support_cost AS profit{TRAITS}
-FROM f LEFT JOIN contacts c USING (contact_id)
+FROM f LEFT JOIN ct c USING (contact_id)
 ORDER BY f.contact_id`

@@ -177,7 +177,7 @@ func (h *contactsHandler) setup(header []string, sample []*row) error {
 }
 
 func (h *contactsHandler) newBatch() *antipersona.Batch {
-	return &antipersona.Batch{Kind: antipersona.KindContacts, Traits: h.traits}
+	return &antipersona.Batch{Kind: antipersona.KindContacts, Traits: h.traits, ValidFrom: h.opts.ValidFrom}
 }
 
 func (h *contactsHandler) row(b *antipersona.Batch, r *row) (bool, *antipersona.ParseError) {

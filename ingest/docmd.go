@@ -52,7 +52,7 @@ The first version stored wins: when orders arrive both in an orders file and as
 		name, required, notes string
 		fields                []Field
 	}{
-		{"contacts", "id", "Other columns are traits. `--outcome-col` stores a conversion flag as the contact's outcome; `--exclude-columns` drops columns.", FieldsContacts},
+		{"contacts", "id", "Other columns are traits. `--outcome-col` stores a conversion flag as the contact's outcome; `--exclude-columns` drops columns. `--valid-from DATE` stores the file as a new version of its contacts, valid from that date (a raise, a new job): builds as of earlier dates keep the earlier values, and values the file lacks are taken from the previous version.", FieldsContacts},
 		{"events (CSV)", "contact or anonymous_id, time, event", "Other columns become event properties. JSON Lines follow the Segment Spec: `identify`, `track`, `page` (camelCase or snake_case); `Order Completed`, `Order Refunded` and `Order Cancelled` also record orders and returns.", FieldsEvents},
 		{"orders", "order, contact, time, and revenue or quantity + unit_price", "With quantity and unit price (line items), lines are summed per order; negative lines and invoices numbered `C…` are returns. Statuses in `orders.cancelled_statuses` cancel the order; statuses in `orders.refunded_statuses` refund it; a negative revenue is a return.", FieldsOrders},
 		{"costs", "amount, and contact or campaign or channel", "A row with a contact is a per-contact cost (kind acquisition, contact or support); a row without one is campaign or channel spend, split over the contacts the campaign touched (see `contact_cost` in features.md).", FieldsCosts},

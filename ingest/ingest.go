@@ -40,6 +40,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/antipersona/antipersona"
 )
@@ -109,6 +110,9 @@ type Options struct {
 	// Progress, when set, is called from time to time with the number of
 	// bytes of the file consumed so far (compressed bytes for .gz files).
 	Progress func(bytesRead int64)
+	// ValidFrom (contacts) is when the file's values became true; zero means
+	// they always held. It is copied to every batch.
+	ValidFrom time.Time
 }
 
 // TraitOverride fixes what inference would otherwise decide for a trait;

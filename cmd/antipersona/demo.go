@@ -45,9 +45,10 @@ func (m *Main) demoCommand() *cobra.Command {
 		Use:   "demo",
 		Short: "Run the whole pipeline on a generated shop: generate, init, ingest, build, summary",
 		Long: `demo generates a synthetic shop (about 20,000 contacts by default) into OUT/data,
-creates a workspace in OUT/workspace, ingests every file, builds the features at the
-end of both periods of the shop and prints a summary. Run it again to see that
-re-ingesting changes nothing.`,
+creates a workspace in OUT/workspace, ingests every file (the traits that changed in
+period 2, such as a raise, as a version valid from the first day of period 2), builds
+the features at the end of both periods of the shop and prints a summary. Run it again
+to see that re-ingesting changes nothing.`,
 		Example: `  antipersona demo
   antipersona demo --out /tmp/demo --contacts 5000 --seed 2
   antipersona -w /tmp/demo/workspace features --format csv | head`,
@@ -103,6 +104,18 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 	periods, err := readPeriods(filepath.Join(res.Data, "periods.json"))
 	if err != nil {
 		return res, err
+	}
+	// Traits that changed in period 2 (a raise, a new job) hold from its
+	// first day: the period-1 build keeps seeing the old values.
+	p1, err := time.Parse(time.DateOnly, periods.Period1End)
+	if err != nil {
+		return res, fmt.Errorf("periods.json: %w", err)
+	}
+	reps, failed := m.ingestFiles(ctx, cfg, s, antipersona.KindContacts, []string{filepath.Join(res.Data, "contacts_period2.csv")},
+		ingestFlags{validFrom: p1.AddDate(0, 0, 1).Format(time.DateOnly)})
+	res.Ingested = append(res.Ingested, reps...)
+	if failed > 0 {
+		return res, antipersona.Errorf(antipersona.EINTERNAL, "demo: contacts_period2.csv could not be ingested")
 	}
 	m.info("4/4 Building features at the end of period 1 (%s) and period 2 (%s)", periods.Period1End, periods.Period2End)
 	for _, asOf := range []string{periods.Period1End, periods.Period2End} {

@@ -28,6 +28,7 @@ type ingestFlags struct {
 	statusCol, marginCol, amountCol         string
 	campaignCol, channelCol                 string
 	cols                                    []string // --col field=column
+	validFrom                               string
 }
 
 // kindAliases maps the kinds users type to stored kinds.
@@ -57,6 +58,7 @@ rejects/<kind>-<time>.csv, and the rest is loaded. Ingesting the same data again
 changes nothing (ids, messageId, content keys). The exit status is non-zero only when
 a file could not be read at all or lacks required columns.`,
 		Example: `  antipersona ingest contacts contacts.csv
+  antipersona ingest contacts contacts_2025h2.csv --valid-from 2025-07-01   # changed traits
   antipersona ingest contacts Leads.csv --id-col "Prospect ID" --outcome-col Converted \
       --exclude-columns "Tags,Lead Quality"
   antipersona ingest events events.jsonl
@@ -98,6 +100,7 @@ a file could not be read at all or lacks required columns.`,
 	fl.StringVar(&f.amountCol, "amount-col", "", "costs: amount column")
 	fl.StringVar(&f.campaignCol, "campaign-col", "", "costs, touches: campaign column")
 	fl.StringVar(&f.channelCol, "channel-col", "", "costs, touches: channel column")
+	fl.StringVar(&f.validFrom, "valid-from", "", "contacts: the date from which this file's values hold (YYYY-MM-DD); builds before it use the earlier values")
 	fl.StringArrayVar(&f.cols, "col", nil, "any field: field=column, e.g. --col answer=Odpowiedz (repeatable; fields in docs/ingest.md)")
 	return cmd
 }
@@ -133,6 +136,16 @@ func ingestOptions(cfg config.Config, kind antipersona.Kind, f ingestFlags, know
 		for field, col := range cfg.Ingest.Columns[k] {
 			opts.Columns[field] = col
 		}
+	}
+	if f.validFrom != "" {
+		if kind != antipersona.KindContacts {
+			return opts, antipersona.Errorf(antipersona.EINVALID, "--valid-from applies to contacts only")
+		}
+		t, err := time.Parse(time.DateOnly, f.validFrom)
+		if err != nil {
+			return opts, antipersona.Errorf(antipersona.EINVALID, "--valid-from %q is not a date (YYYY-MM-DD)", f.validFrom)
+		}
+		opts.ValidFrom = t
 	}
 	if f.delimiter != "" {
 		d := strings.ReplaceAll(f.delimiter, `\t`, "\t")

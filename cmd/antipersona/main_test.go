@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -548,25 +549,115 @@ ingest:
 	}
 }
 
-// TestPeriod2Contacts ingests the generator's second contacts file over the
-// first: changed traits are updated, nothing else is touched.
+// TestPeriod2Contacts ingests the generator's second contacts file as a
+// version valid from the start of period 2: a build as of the end of period
+// 1 still sees the old traits, a build as of the end of period 2 the new ones.
 func TestPeriod2Contacts(t *testing.T) {
 	data := t.TempDir()
 	if _, err := generate.Shop(context.Background(), generate.Options{Contacts: 300, Seed: 9, Out: data}); err != nil {
 		t.Fatal(err)
 	}
+	// A contact whose income changed, read from the two files directly.
+	old := readCSVByID(t, filepath.Join(data, "contacts.csv"))
+	changed := readCSVByID(t, filepath.Join(data, "contacts_period2.csv"))
+	var id string
+	for cid, row := range changed {
+		if row["income"] != "" && old[cid]["income"] != "" && row["income"] != old[cid]["income"] {
+			id = cid
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no contact with a changed income in contacts_period2.csv")
+	}
 	ws := t.TempDir()
 	mustRun(t, "init", ws)
 	mustRun(t, "-w", ws, "ingest", "contacts", filepath.Join(data, "contacts.csv"))
 	var reps []fileReport
-	out := mustRun(t, "-w", ws, "ingest", "contacts", filepath.Join(data, "contacts_period2.csv"), "--json")
+	out := mustRun(t, "-w", ws, "ingest", "contacts", filepath.Join(data, "contacts_period2.csv"), "--valid-from", "2025-07-01", "--json")
 	if err := json.Unmarshal([]byte(out), &reps); err != nil {
 		t.Fatal(err)
 	}
-	if reps[0].Read == 0 || reps[0].Rejected != 0 || reps[0].Loaded != reps[0].Read-reps[0].Duplicates {
-		t.Errorf("period-2 contacts: %+v", reps[0])
+	if reps[0].Read == 0 || reps[0].Rejected != 0 || reps[0].Loaded != reps[0].Read {
+		t.Errorf("period-2 contacts: %+v, want every row loaded as a new version", reps[0])
 	}
 	if n := status(t, ws).Counts["contacts"]; n != 300 {
-		t.Errorf("contacts after period 2: %d, want 300 (updates, not new contacts)", n)
+		t.Errorf("contacts after period 2: %d, want 300 (versions, not new contacts)", n)
+	}
+	incomeAsOf := func(asOf string) string {
+		mustRun(t, "-w", ws, "build", "--as-of", asOf)
+		rows, err := csv.NewReader(strings.NewReader(mustRun(t, "-w", ws, "features"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := slices.Index(rows[0], "income")
+		for _, r := range rows[1:] {
+			if r[0] == id {
+				return r[col]
+			}
+		}
+		t.Fatalf("contact %s not in the features as of %s", id, asOf)
+		return ""
+	}
+	same := func(a, b string) bool {
+		x, _ := strconv.ParseFloat(a, 64)
+		y, _ := strconv.ParseFloat(b, 64)
+		return x == y
+	}
+	if got := incomeAsOf("2025-06-30"); !same(got, old[id]["income"]) {
+		t.Errorf("income of %s as of 2025-06-30: got %s, want the period-1 value %s", id, got, old[id]["income"])
+	}
+	if got := incomeAsOf("2025-12-31"); !same(got, changed[id]["income"]) {
+		t.Errorf("income of %s as of 2025-12-31: got %s, want the period-2 value %s", id, got, changed[id]["income"])
+	}
+	// Ingesting the same version again changes nothing.
+	out = mustRun(t, "-w", ws, "ingest", "contacts", filepath.Join(data, "contacts_period2.csv"), "--valid-from", "2025-07-01", "--json")
+	if err := json.Unmarshal([]byte(out), &reps); err != nil || reps[0].Loaded != 0 {
+		t.Errorf("re-ingesting the version: %+v, %v; want nothing loaded", reps, err)
+	}
+	if _, errs, code := run(t, "-w", ws, "ingest", "orders", filepath.Join(data, "orders.csv"), "--valid-from", "2025-07-01"); code != 2 || !strings.Contains(errs, "contacts only") {
+		t.Errorf("--valid-from on orders: exit %d, %q", code, errs)
+	}
+}
+
+func readCSVByID(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]string{}
+	for _, r := range rows[1:] {
+		m := map[string]string{}
+		for i, c := range rows[0] {
+			m[c] = r[i]
+		}
+		out[r[0]] = m
+	}
+	return out
+}
+
+// TestColFlag maps survey columns with the generic --col flag.
+func TestColFlag(t *testing.T) {
+	ws := t.TempDir()
+	mustRun(t, "init", ws)
+	f := filepath.Join(t.TempDir(), "ankieta.csv")
+	// Column names no detection list knows.
+	os.WriteFile(f, []byte("contact_id,Kod,Tresc\na,why,Za drogo\nb,why,Świetna jakość\n"), 0o644)
+	_, errs, code := run(t, "-w", ws, "ingest", "surveys", f)
+	if code == 0 || !strings.Contains(errs, "--col field=column") {
+		t.Errorf("without mapping: exit %d, %q", code, errs)
+	}
+	mustRun(t, "-w", ws, "ingest", "surveys", f, "--col", "question_id=Kod", "--col", "answer=Tresc")
+	if n := status(t, ws).Counts["survey_answers"]; n != 2 {
+		t.Errorf("survey answers: %d, want 2", n)
+	}
+	if _, errs, code := run(t, "-w", ws, "ingest", "surveys", f, "--col", "answer"); code != 2 || !strings.Contains(errs, "field=column") {
+		t.Errorf("bad --col: exit %d, %q", code, errs)
 	}
 }
