@@ -103,6 +103,9 @@ type Contact struct {
 	Email     string    // "" when unknown
 	Phone     string    // "" when unknown
 	CreatedAt time.Time // zero when unknown
+	// ValidFrom is when these values became true; zero means the batch's
+	// ValidFrom (and, when that is zero too, that they always held).
+	ValidFrom time.Time
 	// Outcome is the CRM's own conversion flag (--outcome-col); nil when the
 	// file has none or the value is missing.
 	Outcome *bool

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	duck "github.com/duckdb/duckdb-go/v2"
 
@@ -410,14 +412,26 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 		cols = append(cols, t.Ident)
 		ddl = append(ddl, quoteIdent(t.Ident)+" "+sqlType(t.Type))
 	}
+	ddl = append(ddl, "valid_from TIMESTAMP") // the last column of a staged row
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
 		quoted[i] = quoteIdent(c)
 	}
-	// The last row of an id within the batch wins.
-	last := make(map[string]int, len(b.Contacts))
-	for i, c := range b.Contacts {
-		last[c.ID] = i
+	// A row's version: its own ValidFrom, else the batch's, else none.
+	validFrom := func(c *antipersona.Contact) time.Time {
+		if !c.ValidFrom.IsZero() {
+			return c.ValidFrom
+		}
+		return b.ValidFrom
+	}
+	// The last row of an id and version within the batch wins.
+	type key struct {
+		id string
+		vf time.Time
+	}
+	last := make(map[key]int, len(b.Contacts))
+	for i := range b.Contacts {
+		last[key{b.Contacts[i].ID, validFrom(&b.Contacts[i])}] = i
 	}
 	// unchanged is true when every value of the file equals the stored one
 	// (a missing value in the file leaves the stored one as it is).
@@ -428,22 +442,20 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 		}
 		return strings.Join(conds, " AND ")
 	}
-	// The version this batch writes: vf is its valid_from as SQL, match the
-	// condition that finds a stored row of the same contact and version.
-	vf := "CAST(NULL AS TIMESTAMP)"
-	if !b.ValidFrom.IsZero() {
-		vf = "TIMESTAMP " + quoteLit(b.ValidFrom.UTC().Format("2006-01-02 15:04:05.999999"))
-	}
+	// match finds the stored row of the same contact and version.
 	match := func(stored string) string {
-		return stored + ".contact_id = s.contact_id AND " + stored + ".valid_from IS NOT DISTINCT FROM " + vf
+		return stored + ".contact_id = s.contact_id AND " + stored + ".valid_from IS NOT DISTINCT FROM s.valid_from"
 	}
 	var distinct, existing, same int64
 	fill := func(a *duck.Appender) error {
-		row := make([]driver.Value, len(cols))
-		for i, c := range b.Contacts {
-			if last[c.ID] != i {
+		row := make([]driver.Value, len(cols)+1)
+		for i := range b.Contacts {
+			c := &b.Contacts[i]
+			vf := validFrom(c)
+			if last[key{c.ID, vf}] != i {
 				continue
 			}
+			row[len(cols)] = nullTime(vf)
 			row[0], row[1], row[2], row[3] = c.ID, nullStr(c.Email), nullStr(c.Phone), nullTime(c.CreatedAt)
 			if c.Outcome != nil {
 				row[4] = *c.Outcome
@@ -468,17 +480,11 @@ func (s *Store) writeContacts(ctx context.Context, b *antipersona.Batch) (antipe
 			return fmt.Errorf("compare contacts: %w", err)
 		}
 		if distinct > existing {
-			// A new version takes the values its file lacks from the
-			// contact's latest earlier version.
-			sel := []string{"s.contact_id", vf}
-			for _, c := range quoted[1:] {
-				sel = append(sel, fmt.Sprintf("COALESCE(s.%[1]s, p.%[1]s)", c))
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO contacts (contact_id, valid_from, "+strings.Join(quoted[1:], ", ")+") SELECT "+
-				strings.Join(sel, ", ")+` FROM _stage_contacts s
-				LEFT JOIN (SELECT * FROM contacts WHERE valid_from IS NULL OR valid_from < `+vf+`
-				           QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY valid_from DESC NULLS LAST) = 1) p
-				  ON p.contact_id = s.contact_id
+			// A value the file lacks stays NULL in a new version: a build
+			// takes, per column, the latest value any version valid on its
+			// date has (see features), so versions can arrive in any order.
+			if _, err := tx.ExecContext(ctx, "INSERT INTO contacts (contact_id, valid_from, "+strings.Join(quoted[1:], ", ")+") SELECT s.contact_id, "+
+				"s.valid_from, "+strings.Join(quoted[1:], ", ")+` FROM _stage_contacts s
 				WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE `+match("c")+`)`); err != nil {
 				return fmt.Errorf("insert contacts: %w", err)
 			}
@@ -556,8 +562,17 @@ func (s *Store) LastBuild(ctx context.Context) (*antipersona.Build, error) {
 	return &b, nil
 }
 
-// latestContacts selects the latest version of every contact.
-const latestContacts = `SELECT * FROM contacts QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY valid_from DESC NULLS LAST) = 1`
+// mergedContacts selects one row per contact with, per trait, the value of
+// its latest version that has one (the rule features.SQL applies as of a
+// date).
+func mergedContacts(traits []antipersona.Trait) string {
+	cols := make([]string, len(traits))
+	for i, t := range traits {
+		q := quoteIdent(t.Ident)
+		cols[i] = "arg_max(" + q + ", COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + q + " IS NOT NULL) AS " + q
+	}
+	return "SELECT contact_id, " + strings.Join(cols, ", ") + " FROM contacts GROUP BY contact_id"
+}
 
 // TraitStat is a trait with the share of contacts (their latest versions)
 // that lack it.
@@ -581,7 +596,7 @@ func (s *Store) TraitStats(ctx context.Context) ([]TraitStat, error) {
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM ("+latestContacts+")").Scan(ptrs...); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM ("+mergedContacts(traits)+")").Scan(ptrs...); err != nil {
 		return nil, fmt.Errorf("count traits: %w", err)
 	}
 	out := make([]TraitStat, len(traits))
@@ -592,4 +607,62 @@ func (s *Store) TraitStats(ctx context.Context) ([]TraitStat, error) {
 		}
 	}
 	return out, nil
+}
+
+// IdentifyTraits calls fn for each day (UTC) on which identify calls carried
+// traits, in date order, with each contact's traits of that day: the
+// properties of its identify calls merged in time order (a later call's
+// value wins), as a JSON object.
+func (s *Store) IdentifyTraits(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT CAST(ts AS DATE) AS day, contact_id, properties FROM events
+		WHERE type = 'identify' AND contact_id IS NOT NULL AND properties IS NOT NULL AND properties <> '{}'
+		ORDER BY day, contact_id, ts, message_id`)
+	if err != nil {
+		return fmt.Errorf("read identify traits: %w", err)
+	}
+	defer rows.Close()
+	var cur time.Time
+	day := map[string]map[string]json.RawMessage{}
+	flush := func() error {
+		if len(day) == 0 {
+			return nil
+		}
+		out := make(map[string]json.RawMessage, len(day))
+		for id, kv := range day {
+			obj, err := json.Marshal(kv)
+			if err != nil {
+				return err
+			}
+			out[id] = obj
+		}
+		day = map[string]map[string]json.RawMessage{}
+		return fn(cur, out)
+	}
+	for rows.Next() {
+		var d time.Time
+		var id, props string
+		if err := rows.Scan(&d, &id, &props); err != nil {
+			return err
+		}
+		if !d.Equal(cur) {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur = d
+		}
+		var kv map[string]json.RawMessage
+		if json.Unmarshal([]byte(props), &kv) != nil {
+			continue // not an object: nothing to apply
+		}
+		if day[id] == nil {
+			day[id] = map[string]json.RawMessage{}
+		}
+		for k, v := range kv {
+			day[id][k] = v
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return flush()
 }

@@ -32,8 +32,10 @@ and sums are 0 rather than empty.
 The contact's traits follow the features as extra columns, named by their identifiers
 (lower snake_case); identifier traits (e-mail, phone, names: personal data) are left out.
 Traits are taken as they were on the as-of date: a contacts file ingested with
-` + "`--valid-from DATE`" + ` adds a version of the contacts it holds that counts for builds as of
-that date or later; earlier builds keep the earlier values.
+` + "`--valid-from DATE`" + ` (or the traits of an ` + "`identify`" + ` call, from the day of the call) adds a
+version of the contacts it holds that counts for builds as of that date or later; earlier
+builds keep the earlier values. For each trait the build takes the value of the latest
+version valid on the as-of date that has one.
 
 | Name | Unit | Definition |
 |------|------|------------|

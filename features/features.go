@@ -115,6 +115,15 @@ type Params struct {
 	Traits []antipersona.Trait
 }
 
+// traitIdents returns the identifiers of traits.
+func traitIdents(traits []antipersona.Trait) []string {
+	out := make([]string, len(traits))
+	for i, t := range traits {
+		out[i] = t.Ident
+	}
+	return out
+}
+
 // engagementSignals are the columns engagement_score weighs, in doc order.
 var engagementSignals = []string{"sessions", "page_views", "product_views", "cart_adds", "wishlist_adds",
 	"checkouts_started", "email_opens", "email_clicks", "webinars_registered", "webinars_attended", "trials_started"}
@@ -156,6 +165,11 @@ func SQL(p Params) string {
 		traitSel = ",\n  " + strings.Join(traitCols, ", ")
 	}
 	rate := num(p.DefaultMarginRate)
+	var contactCols strings.Builder
+	for _, c := range append([]string{"email", "phone", "created_at", "outcome"}, traitIdents(p.Traits)...) {
+		q := ident(c)
+		fmt.Fprintf(&contactCols, ",\n    arg_max(%[1]s, COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE %[1]s IS NOT NULL) AS %[1]s", q)
+	}
 
 	r := strings.NewReplacer(
 		"{AS_OF}", lit(asOf),
@@ -166,6 +180,7 @@ func SQL(p Params) string {
 		"{PER_RETURN}", num(p.CostPerReturn),
 		"{SCORE}", strings.Join(score, " + "),
 		"{TRAITS}", traitSel,
+		"{CONTACT_COLS}", contactCols.String(),
 	)
 	return r.Replace(featureSQL)
 }
@@ -174,9 +189,11 @@ func SQL(p Params) string {
 // {CUTOFF} the day after it (exclusive bound on timestamps).
 const featureSQL = `WITH
 ct AS (
-  -- each contact's latest version valid on the as-of date
-  SELECT * FROM contacts WHERE valid_from IS NULL OR valid_from < TIMESTAMP {CUTOFF}
-  QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY valid_from DESC NULLS LAST) = 1
+  -- per contact and column, the value of the latest version valid on the
+  -- as-of date that has one (a version's NULL means "unchanged")
+  SELECT contact_id{CONTACT_COLS}
+  FROM contacts WHERE valid_from IS NULL OR valid_from < TIMESTAMP {CUTOFF}
+  GROUP BY contact_id
 ),
 idn AS (
   -- anonymous_id is the key of identities, so joining on it never

@@ -19,6 +19,7 @@ var (
 		{"email", []string{"email", "e_mail", "mail", "email_address", "adres_email"}},
 		{"phone", []string{"phone", "telephone", "mobile", "phone_number", "telefon", "so_dien_thoai", "sdt"}},
 		{"created_at", []string{"created_at", "created", "signup_date", "signed_up_at", "lead_created_at", "first_seen", "data_rejestracji", "ngay_tao"}},
+		{"valid_from", []string{"valid_from", "effective_from", "wazne_od", "hieu_luc_tu"}},
 	}
 	FieldsEvents = []Field{
 		{"contact", []string{"contact_id", "user_id", "userid", "customer_id"}},

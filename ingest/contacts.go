@@ -52,7 +52,7 @@ func isPersonalColumn(ident string, inferred antipersona.TraitType) bool {
 type contactsHandler struct {
 	rowCtx
 	id, email, phone, outcome int
-	created                   timeCol
+	created, validFrom        timeCol
 	positive                  foldSet
 	traits                    []antipersona.Trait
 	tcols                     []traitCol
@@ -79,6 +79,7 @@ func (h *contactsHandler) setup(header []string, sample []*row) error {
 			"name the id column with --id-col (id_column in antipersona.yaml)")
 	}
 	h.created = h.newTimeCol(cols.col("created_at"), sample)
+	h.validFrom = h.newTimeCol(cols.col("valid_from"), sample)
 	h.outcome = -1
 	if h.opts.OutcomeColumn != "" {
 		h.outcome = cols.lookup(h.opts.OutcomeColumn)
@@ -193,6 +194,9 @@ func (h *contactsHandler) row(b *antipersona.Batch, r *row) (bool, *antipersona.
 		return false, perr
 	}
 	c.CreatedAt = t
+	if c.ValidFrom, perr = h.getTime(r, h.validFrom); perr != nil {
+		return false, perr
+	}
 	if v := h.value(r, h.outcome); v != "" {
 		o := h.positive.has(v)
 		c.Outcome = &o

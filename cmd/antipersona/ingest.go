@@ -252,6 +252,24 @@ func (m *Main) ingestFiles(ctx context.Context, cfg config.Config, s *duckdb.Sto
 		}
 		reports = append(reports, rep)
 	}
+	if kind == antipersona.KindEvents {
+		rep, err := m.applyIdentifyTraits(ctx, cfg, s)
+		switch {
+		case err != nil:
+			failed++
+			rep.Error = antipersona.ErrorMessage(err)
+			fmt.Fprintf(m.Stderr, "error: identify traits: %s\n", rep.Error)
+			reports = append(reports, rep)
+		case rep.Read > 0:
+			msg := fmt.Sprintf("identify traits: %d contact-days read, %d stored as contact versions, %d rejected, %d already stored",
+				rep.Read, rep.Loaded, rep.Rejected, rep.Duplicates)
+			if rep.Rejected > 0 {
+				msg += " (rejects: " + rep.RejectsFile + ")"
+			}
+			m.info("%s", msg)
+			reports = append(reports, rep)
+		}
+	}
 	return reports, failed
 }
 

@@ -661,3 +661,69 @@ func TestColFlag(t *testing.T) {
 		t.Errorf("bad --col: exit %d, %q", code, errs)
 	}
 }
+
+// TestIdentifyTraits checks that traits sent with identify calls become
+// contact versions from the day of the call, whatever the order in which
+// the contacts file and the events arrive.
+func TestIdentifyTraits(t *testing.T) {
+	data := t.TempDir()
+	if _, err := generate.Shop(context.Background(), generate.Options{Contacts: 300, Seed: 11, Out: data}); err != nil {
+		t.Fatal(err)
+	}
+	// A period-2 identify call that changes the occupation, read from the
+	// events file directly.
+	old := readCSVByID(t, filepath.Join(data, "contacts.csv"))
+	f, err := os.Open(filepath.Join(data, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var id, occupation string
+	var day time.Time
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() && id == "" {
+		var call struct {
+			UserID    string `json:"userId"`
+			Timestamp time.Time
+			Traits    map[string]any
+		}
+		if json.Unmarshal(sc.Bytes(), &call) != nil || call.Traits == nil {
+			continue
+		}
+		occ, ok := call.Traits["occupation"].(string)
+		if ok && call.UserID != "" && old[call.UserID]["occupation"] != "" && occ != old[call.UserID]["occupation"] {
+			id, occupation, day = call.UserID, occ, call.Timestamp.UTC()
+		}
+	}
+	if id == "" {
+		t.Fatal("no identify call changing an occupation in events.jsonl")
+	}
+	occupationAsOf := func(ws string, asOf time.Time) string {
+		mustRun(t, "-w", ws, "build", "--as-of", asOf.Format(time.DateOnly))
+		rows, err := csv.NewReader(strings.NewReader(mustRun(t, "-w", ws, "features"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := slices.Index(rows[0], "occupation")
+		for _, r := range rows[1:] {
+			if r[0] == id {
+				return r[col]
+			}
+		}
+		return ""
+	}
+	for _, order := range [][]string{{"contacts", "events"}, {"events", "contacts"}} {
+		ws := t.TempDir()
+		mustRun(t, "init", ws)
+		for _, kind := range order {
+			file := map[string]string{"contacts": "contacts.csv", "events": "events.jsonl"}[kind]
+			mustRun(t, "-w", ws, "ingest", kind, filepath.Join(data, file))
+		}
+		before, after := occupationAsOf(ws, day.AddDate(0, 0, -1)), occupationAsOf(ws, day)
+		if before != old[id]["occupation"] || after != occupation {
+			t.Errorf("%v: occupation of %s the day before the call %q (want %q), on its day %q (want %q)",
+				order, id, before, old[id]["occupation"], after, occupation)
+		}
+	}
+}
