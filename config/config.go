@@ -235,8 +235,9 @@ func (c *Config) Validate() error {
 	if c.Features.SessionGapMinutes < 1 {
 		return bad("features.session_gap_minutes", "must be at least 1")
 	}
+	signals := DefaultEngagementWeights()
 	for k, w := range c.Features.EngagementWeights {
-		if _, ok := DefaultEngagementWeights()[k]; !ok {
+		if _, ok := signals[k]; !ok {
 			return bad("features.engagement_weights."+k, "unknown signal")
 		}
 		if w < 0 {

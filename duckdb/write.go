@@ -131,16 +131,13 @@ func (s *Store) WriteBatch(ctx context.Context, b *antipersona.Batch) (antiperso
 }
 
 // stageAndMerge creates the connection-local temporary table stage with ddl,
-// appends rows with fill, and runs merge (statements separated by ';' that
-// insert from the staging table) in one transaction. It returns the rows the
-// last statement affected.
-func (s *Store) stageAndMerge(ctx context.Context, stage, ddl string, fill func(a *duck.Appender) error, merge string) (int64, error) {
+// appends rows with fill, and runs the merge statements (which insert from
+// the staging table) in one transaction. It returns the rows the last
+// statement affected.
+func (s *Store) stageAndMerge(ctx context.Context, stage, ddl string, fill func(a *duck.Appender) error, merge ...string) (int64, error) {
 	var n int64
 	err := s.staged(ctx, stage, ddl, fill, func(tx *sql.Tx) error {
-		for _, stmt := range strings.Split(merge, ";") {
-			if strings.TrimSpace(stmt) == "" {
-				continue
-			}
+		for _, stmt := range merge {
 			r, err := tx.ExecContext(ctx, stmt)
 			if err != nil {
 				return fmt.Errorf("merge %s: %w", stage, err)
@@ -226,9 +223,9 @@ func (s *Store) writeIdentities(ctx context.Context, ids []antipersona.Identity)
 func (s *Store) insertNew(ctx context.Context, table, hashCol, key, ddl string, fill func(a *duck.Appender) error) (int64, error) {
 	stage := "_stage_" + table
 	return s.stageAndMerge(ctx, stage, ddl, fill,
-		`CREATE OR REPLACE TEMP TABLE _new AS SELECT md5_number(`+key+`) AS `+hashCol+`, * FROM `+stage+`;
-		 CREATE OR REPLACE TEMP TABLE _old AS SELECT t.`+hashCol+` FROM `+table+` t SEMI JOIN _new ON _new.`+hashCol+` = t.`+hashCol+`;
-		 INSERT INTO `+table+` SELECT * FROM _new WHERE `+hashCol+` NOT IN (SELECT `+hashCol+` FROM _old);`)
+		`CREATE OR REPLACE TEMP TABLE _new AS SELECT md5_number(`+key+`) AS `+hashCol+`, * FROM `+stage,
+		`CREATE OR REPLACE TEMP TABLE _old AS SELECT t.`+hashCol+` FROM `+table+` t SEMI JOIN _new ON _new.`+hashCol+` = t.`+hashCol,
+		`INSERT INTO `+table+` SELECT * FROM _new WHERE `+hashCol+` NOT IN (SELECT `+hashCol+` FROM _old)`)
 }
 
 // firstOfKey reports whether key is seen for the first time.

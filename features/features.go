@@ -115,15 +115,6 @@ type Params struct {
 	Traits []antipersona.Trait
 }
 
-// traitIdents returns the identifiers of traits.
-func traitIdents(traits []antipersona.Trait) []string {
-	out := make([]string, len(traits))
-	for i, t := range traits {
-		out[i] = t.Ident
-	}
-	return out
-}
-
 // engagementSignals are the columns engagement_score weighs, in doc order.
 var engagementSignals = []string{"sessions", "page_views", "product_views", "cart_adds", "wishlist_adds",
 	"checkouts_started", "email_opens", "email_clicks", "webinars_registered", "webinars_attended", "trials_started"}
@@ -153,23 +144,22 @@ func SQL(p Params) string {
 	if len(score) == 0 {
 		score = []string{"0"}
 	}
-	var traitCols []string
+	// The non-PII traits are copied to the output; ct (the contacts as of
+	// the date) also needs created_at and outcome.
+	ctCols := []string{"created_at", "outcome"}
+	var traitSel strings.Builder
 	for _, t := range p.Traits {
 		if t.PII || t.Type == antipersona.TraitIdentifier {
 			continue
 		}
-		traitCols = append(traitCols, "c."+ident(t.Ident))
+		ctCols = append(ctCols, t.Ident)
+		traitSel.WriteString(",\n  c." + ident(t.Ident))
 	}
-	traitSel := ""
-	if len(traitCols) > 0 {
-		traitSel = ",\n  " + strings.Join(traitCols, ", ")
+	var contactCols strings.Builder
+	for _, c := range ctCols {
+		fmt.Fprintf(&contactCols, ",\n    arg_max(%[1]s, COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE %[1]s IS NOT NULL) AS %[1]s", ident(c))
 	}
 	rate := num(p.DefaultMarginRate)
-	var contactCols strings.Builder
-	for _, c := range append([]string{"email", "phone", "created_at", "outcome"}, traitIdents(p.Traits)...) {
-		q := ident(c)
-		fmt.Fprintf(&contactCols, ",\n    arg_max(%[1]s, COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE %[1]s IS NOT NULL) AS %[1]s", q)
-	}
 
 	r := strings.NewReplacer(
 		"{AS_OF}", lit(asOf),
@@ -179,7 +169,7 @@ func SQL(p Params) string {
 		"{PER_TICKET}", num(p.CostPerTicket),
 		"{PER_RETURN}", num(p.CostPerReturn),
 		"{SCORE}", strings.Join(score, " + "),
-		"{TRAITS}", traitSel,
+		"{TRAITS}", traitSel.String(),
 		"{CONTACT_COLS}", contactCols.String(),
 	)
 	return r.Replace(featureSQL)

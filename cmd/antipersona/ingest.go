@@ -20,15 +20,29 @@ import (
 
 // ingestFlags are the flags of `ingest`.
 type ingestFlags struct {
-	format, delimiter                       string
-	idCol, outcomeCol                       string
-	positive, exclude                       []string
-	orderCol, contactCol, timeCol, eventCol string
-	revenueCol, quantityCol, unitPriceCol   string
-	statusCol, marginCol, amountCol         string
-	campaignCol, channelCol                 string
-	cols                                    []string // --col field=column
-	validFrom                               string
+	format, delimiter string
+	idCol, outcomeCol string
+	positive, exclude []string
+	named             map[string]*string // field -> the value of its --X-col flag
+	cols              []string           // --col field=column
+	validFrom         string
+}
+
+// columnFlags are the flags that name the column of one field; --col
+// field=column does the same for any field.
+var columnFlags = []struct{ flag, field, help string }{
+	{"order-col", "order", "orders: order id column"},
+	{"contact-col", "contact", "contact id column (orders, events, costs, touches, surveys)"},
+	{"time-col", "time", "timestamp column"},
+	{"event-col", "event", "events (CSV): event name column"},
+	{"revenue-col", "revenue", "orders: revenue column"},
+	{"quantity-col", "quantity", "orders: quantity column (line items)"},
+	{"unit-price-col", "unit_price", "orders: unit price column (line items)"},
+	{"status-col", "status", "orders: status column"},
+	{"margin-col", "margin", "orders: margin column"},
+	{"amount-col", "amount", "costs: amount column"},
+	{"campaign-col", "campaign", "costs, touches: campaign column"},
+	{"channel-col", "channel", "costs, touches: channel column"},
 }
 
 // kindAliases maps the kinds users type to stored kinds.
@@ -88,18 +102,10 @@ a file could not be read at all or lacks required columns.`,
 	fl.StringVar(&f.outcomeCol, "outcome-col", "", "contacts: a conversion flag column stored as the contact's outcome")
 	fl.StringSliceVar(&f.positive, "positive-value", nil, "contacts: outcome value meaning converted (repeatable; default 1, true, yes, ...)")
 	fl.StringSliceVar(&f.exclude, "exclude-columns", nil, "contacts: columns to drop, comma separated")
-	fl.StringVar(&f.orderCol, "order-col", "", "orders: order id column")
-	fl.StringVar(&f.contactCol, "contact-col", "", "contact id column (orders, events, costs, touches, surveys)")
-	fl.StringVar(&f.timeCol, "time-col", "", "timestamp column")
-	fl.StringVar(&f.eventCol, "event-col", "", "events (CSV): event name column")
-	fl.StringVar(&f.revenueCol, "revenue-col", "", "orders: revenue column")
-	fl.StringVar(&f.quantityCol, "quantity-col", "", "orders: quantity column (line items)")
-	fl.StringVar(&f.unitPriceCol, "unit-price-col", "", "orders: unit price column (line items)")
-	fl.StringVar(&f.statusCol, "status-col", "", "orders: status column")
-	fl.StringVar(&f.marginCol, "margin-col", "", "orders: margin column")
-	fl.StringVar(&f.amountCol, "amount-col", "", "costs: amount column")
-	fl.StringVar(&f.campaignCol, "campaign-col", "", "costs, touches: campaign column")
-	fl.StringVar(&f.channelCol, "channel-col", "", "costs, touches: channel column")
+	f.named = map[string]*string{}
+	for _, c := range columnFlags {
+		f.named[c.field] = fl.String(c.flag, "", c.help)
+	}
 	fl.StringVar(&f.validFrom, "valid-from", "", "contacts: the date from which this file's values hold (YYYY-MM-DD); builds before it use the earlier values")
 	fl.StringArrayVar(&f.cols, "col", nil, "any field: field=column, e.g. --col answer=Odpowiedz (repeatable; fields in docs/ingest.md)")
 	return cmd
@@ -177,14 +183,9 @@ func ingestOptions(cfg config.Config, kind antipersona.Kind, f ingestFlags, know
 		}
 		opts.Columns[strings.TrimSpace(field)] = strings.TrimSpace(col)
 	}
-	for field, col := range map[string]string{
-		"order": f.orderCol, "contact": f.contactCol, "time": f.timeCol, "event": f.eventCol,
-		"revenue": f.revenueCol, "quantity": f.quantityCol, "unit_price": f.unitPriceCol,
-		"status": f.statusCol, "margin": f.marginCol, "amount": f.amountCol,
-		"campaign": f.campaignCol, "channel": f.channelCol,
-	} {
-		if col != "" {
-			opts.Columns[field] = col
+	for field, col := range f.named {
+		if col != nil && *col != "" {
+			opts.Columns[field] = *col
 		}
 	}
 	return opts, nil

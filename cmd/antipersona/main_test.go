@@ -241,7 +241,7 @@ func TestOnlineRetailRFM(t *testing.T) {
 	}
 	mustRun(t, "-w", ws, "build", "--as-of", "2011-12-10")
 
-	golden := readGolden(t, "../../testdata/online_retail/rfm_golden.csv")
+	golden := readCSVByID(t, "../../testdata/online_retail/rfm_golden.csv")
 	s, err := duckdb.Open(context.Background(), filepath.Join(ws, StoreFile), duckdb.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -270,28 +270,6 @@ func TestOnlineRetailRFM(t *testing.T) {
 	if seen != len(golden) || seen != 4372 {
 		t.Errorf("compared %d contacts; golden has %d, SOURCES.md says 4372", seen, len(golden))
 	}
-}
-
-func readGolden(t *testing.T, path string) map[string]map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make(map[string]map[string]string, len(rows))
-	for _, r := range rows[1:] {
-		m := make(map[string]string, len(r))
-		for i, c := range rows[0] {
-			m[c] = r[i]
-		}
-		out[m["contact_id"]] = m
-	}
-	return out
 }
 
 func checkInt(t *testing.T, id, col string, got any, want string) {
@@ -584,30 +562,15 @@ func TestPeriod2Contacts(t *testing.T) {
 	if n := status(t, ws).Counts["contacts"]; n != 300 {
 		t.Errorf("contacts after period 2: %d, want 300 (versions, not new contacts)", n)
 	}
-	incomeAsOf := func(asOf string) string {
-		mustRun(t, "-w", ws, "build", "--as-of", asOf)
-		rows, err := csv.NewReader(strings.NewReader(mustRun(t, "-w", ws, "features"))).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		col := slices.Index(rows[0], "income")
-		for _, r := range rows[1:] {
-			if r[0] == id {
-				return r[col]
-			}
-		}
-		t.Fatalf("contact %s not in the features as of %s", id, asOf)
-		return ""
-	}
 	same := func(a, b string) bool {
 		x, _ := strconv.ParseFloat(a, 64)
 		y, _ := strconv.ParseFloat(b, 64)
 		return x == y
 	}
-	if got := incomeAsOf("2025-06-30"); !same(got, old[id]["income"]) {
+	if got := featureOf(t, ws, id, "income", "2025-06-30"); !same(got, old[id]["income"]) {
 		t.Errorf("income of %s as of 2025-06-30: got %s, want the period-1 value %s", id, got, old[id]["income"])
 	}
-	if got := incomeAsOf("2025-12-31"); !same(got, changed[id]["income"]) {
+	if got := featureOf(t, ws, id, "income", "2025-12-31"); !same(got, changed[id]["income"]) {
 		t.Errorf("income of %s as of 2025-12-31: got %s, want the period-2 value %s", id, got, changed[id]["income"])
 	}
 	// Ingesting the same version again changes nothing.
@@ -620,6 +583,29 @@ func TestPeriod2Contacts(t *testing.T) {
 	}
 }
 
+// featureOf builds the workspace as of asOf and returns column col of
+// contact id in the exported features ("" when the contact has no row).
+func featureOf(t *testing.T, ws, id, col, asOf string) string {
+	t.Helper()
+	mustRun(t, "-w", ws, "build", "--as-of", asOf)
+	rows, err := csv.NewReader(strings.NewReader(mustRun(t, "-w", ws, "features"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.Index(rows[0], col)
+	if i < 0 {
+		t.Fatalf("no feature column %q", col)
+	}
+	for _, r := range rows[1:] {
+		if r[0] == id {
+			return r[i]
+		}
+	}
+	return ""
+}
+
+// readCSVByID reads a CSV file into a map from its first column to the
+// row's values by column name.
 func readCSVByID(t *testing.T, path string) map[string]map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -699,20 +685,6 @@ func TestIdentifyTraits(t *testing.T) {
 	if id == "" {
 		t.Fatal("no identify call changing an occupation in events.jsonl")
 	}
-	occupationAsOf := func(ws string, asOf time.Time) string {
-		mustRun(t, "-w", ws, "build", "--as-of", asOf.Format(time.DateOnly))
-		rows, err := csv.NewReader(strings.NewReader(mustRun(t, "-w", ws, "features"))).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		col := slices.Index(rows[0], "occupation")
-		for _, r := range rows[1:] {
-			if r[0] == id {
-				return r[col]
-			}
-		}
-		return ""
-	}
 	for _, order := range [][]string{{"contacts", "events"}, {"events", "contacts"}} {
 		ws := t.TempDir()
 		mustRun(t, "init", ws)
@@ -720,7 +692,8 @@ func TestIdentifyTraits(t *testing.T) {
 			file := map[string]string{"contacts": "contacts.csv", "events": "events.jsonl"}[kind]
 			mustRun(t, "-w", ws, "ingest", kind, filepath.Join(data, file))
 		}
-		before, after := occupationAsOf(ws, day.AddDate(0, 0, -1)), occupationAsOf(ws, day)
+		before := featureOf(t, ws, id, "occupation", day.AddDate(0, 0, -1).Format(time.DateOnly))
+		after := featureOf(t, ws, id, "occupation", day.Format(time.DateOnly))
 		if before != old[id]["occupation"] || after != occupation {
 			t.Errorf("%v: occupation of %s the day before the call %q (want %q), on its day %q (want %q)",
 				order, id, before, old[id]["occupation"], after, occupation)
