@@ -69,6 +69,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.removeStaleSpools()
 	connector, err := duck.NewConnector(path, nil)
 	if err != nil {
 		releaseLock(lock)
@@ -76,6 +77,13 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	s.connector = connector
 	s.db = sql.OpenDB(connector)
+	// Inserts need not keep the order of their source (every reader
+	// orders what it shows), which lets DuckDB write in parallel with less
+	// memory.
+	if _, err := s.db.ExecContext(ctx, "SET GLOBAL preserve_insertion_order = false"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("set preserve_insertion_order: %w", err)
+	}
 	if opt.Threads > 0 {
 		if _, err := s.db.ExecContext(ctx, "SET threads = "+strconv.Itoa(opt.Threads)); err != nil {
 			s.Close()

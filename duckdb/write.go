@@ -212,22 +212,6 @@ func (s *Store) writeIdentities(ctx context.Context, ids []antipersona.Identity)
 	return err
 }
 
-// insertNew appends rows to a temporary copy of table's columns (less the
-// key hash) and inserts those whose key is not stored yet. key names the
-// column whose md5_number is table's first column, hashCol. Rows must
-// already be unique by key (the callers keep the first of each key).
-//
-// Stored keys are found by a semi join that builds its hash table on the
-// batch and probes the stored hashes, so a batch costs one scan of one
-// 16-byte column instead of index maintenance.
-func (s *Store) insertNew(ctx context.Context, table, hashCol, key, ddl string, fill func(a *duck.Appender) error) (int64, error) {
-	stage := "_stage_" + table
-	return s.stageAndMerge(ctx, stage, ddl, fill,
-		`CREATE OR REPLACE TEMP TABLE _new AS SELECT md5_number(`+key+`) AS `+hashCol+`, * FROM `+stage,
-		`CREATE OR REPLACE TEMP TABLE _old AS SELECT t.`+hashCol+` FROM `+table+` t SEMI JOIN _new ON _new.`+hashCol+` = t.`+hashCol,
-		`INSERT INTO `+table+` SELECT * FROM _new WHERE `+hashCol+` NOT IN (SELECT `+hashCol+` FROM _old)`)
-}
-
 // firstOfKey reports whether key is seen for the first time.
 type firstOfKey map[string]struct{}
 
@@ -239,136 +223,168 @@ func (f firstOfKey) first(key string) bool {
 	return true
 }
 
+var (
+	eventCols = cols(`message_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, event VARCHAR,
+		ts TIMESTAMP, session_id VARCHAR, duration DOUBLE, rating DOUBLE, properties VARCHAR`)
+	orderCols = cols(`order_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, ts TIMESTAMP, revenue DOUBLE, margin DOUBLE,
+		cost_of_goods DOUBLE, discount DOUBLE, status VARCHAR, channel VARCHAR, source VARCHAR`)
+	returnCols = cols(`return_id VARCHAR, order_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, ts TIMESTAMP,
+		amount DOUBLE, kind VARCHAR, source VARCHAR`)
+	costCols   = cols(`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP, amount DOUBLE, kind VARCHAR`)
+	touchCols  = cols(`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP`)
+	surveyCols = cols(`row_key VARCHAR, contact_id VARCHAR, question_id VARCHAR, question VARCHAR, answer VARCHAR, language VARCHAR, ts TIMESTAMP`)
+)
+
+// spoolSize guesses a batch's spool size from its row count.
+func spoolSize(rows, perRow int) *spool { return &spool{buf: make([]byte, 0, rows*perRow)} }
+
 func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antipersona.WriteResult, error) {
 	seen := make(firstOfKey, len(evs))
-	n, err := s.insertNew(ctx, "events", "mid", "message_id",
-		`message_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, event VARCHAR,
-		 ts TIMESTAMP, session_id VARCHAR, duration DOUBLE, rating DOUBLE, properties VARCHAR`,
-		func(a *duck.Appender) error {
-			for _, e := range evs {
-				if !seen.first(e.MessageID) {
-					continue
-				}
-				if err := a.AppendRow(e.MessageID, nullStr(e.ContactID), nullStr(e.AnonymousID), string(e.Type),
-					nullStr(e.Name), e.Time.UTC(), nullStr(e.SessionID), nullNum(e.Duration), nullNum(e.Rating),
-					nullStr(e.Properties)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	keep := make([]int32, 0, len(evs))
+	for i := range evs {
+		if seen.first(evs[i].MessageID) {
+			keep = append(keep, int32(i))
+		}
+	}
+	w := encodeParallel(len(keep), 200, func(w *spool, k int) {
+		e := &evs[keep[k]]
+		w.str(e.MessageID)
+		w.nullStr(e.ContactID)
+		w.nullStr(e.AnonymousID)
+		w.str(string(e.Type))
+		w.nullStr(e.Name)
+		w.time(e.Time)
+		w.nullStr(e.SessionID)
+		w.num(e.Duration)
+		w.num(e.Rating)
+		w.nullStr(e.Properties)
+		w.end()
+	})
+	n, err := s.insertSpooled(ctx, "events", "mid", "message_id", eventCols, w)
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(evs)) - n}, err
 }
 
 func (s *Store) writeOrders(ctx context.Context, os []antipersona.Order) (antipersona.WriteResult, error) {
 	seen := make(firstOfKey, len(os))
-	n, err := s.insertNew(ctx, "orders", "ok", "order_id",
-		`order_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, ts TIMESTAMP, revenue DOUBLE, margin DOUBLE,
-		 cost_of_goods DOUBLE, discount DOUBLE, status VARCHAR, channel VARCHAR, source VARCHAR`,
-		func(a *duck.Appender) error {
-			for _, o := range os {
-				if !seen.first(o.OrderID) {
-					continue
-				}
-				status := o.Status
-				if status == "" {
-					status = antipersona.OrderCompleted
-				}
-				src := o.Source
-				if src == "" {
-					src = string(antipersona.KindOrders)
-				}
-				if err := a.AppendRow(o.OrderID, nullStr(o.ContactID), nullStr(o.AnonymousID), o.Time.UTC(), o.Revenue,
-					nullNum(o.Margin), nullNum(o.CostOfGoods), o.Discount, status, nullStr(o.Channel), src); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	w := spoolSize(len(os), 120)
+	for i := range os {
+		o := &os[i]
+		if !seen.first(o.OrderID) {
+			continue
+		}
+		status := o.Status
+		if status == "" {
+			status = antipersona.OrderCompleted
+		}
+		src := o.Source
+		if src == "" {
+			src = string(antipersona.KindOrders)
+		}
+		w.str(o.OrderID)
+		w.nullStr(o.ContactID)
+		w.nullStr(o.AnonymousID)
+		w.time(o.Time)
+		w.num(o.Revenue)
+		w.num(o.Margin)
+		w.num(o.CostOfGoods)
+		w.num(o.Discount)
+		w.str(status)
+		w.nullStr(o.Channel)
+		w.str(src)
+		w.end()
+	}
+	n, err := s.insertSpooled(ctx, "orders", "ok", "order_id", orderCols, w)
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(os)) - n}, err
 }
 
 func (s *Store) writeReturns(ctx context.Context, rs []antipersona.Return) (antipersona.WriteResult, error) {
 	seen := make(firstOfKey, len(rs))
-	n, err := s.insertNew(ctx, "returns", "rk", "return_id",
-		`return_id VARCHAR, order_id VARCHAR, contact_id VARCHAR, anonymous_id VARCHAR, ts TIMESTAMP,
-		 amount DOUBLE, kind VARCHAR, source VARCHAR`,
-		func(a *duck.Appender) error {
-			for _, r := range rs {
-				if !seen.first(r.ReturnID) {
-					continue
-				}
-				src := r.Source
-				if src == "" {
-					src = string(antipersona.KindOrders)
-				}
-				if err := a.AppendRow(r.ReturnID, nullStr(r.OrderID), nullStr(r.ContactID), nullStr(r.AnonymousID),
-					r.Time.UTC(), nullNum(r.Amount), r.Kind, src); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	w := spoolSize(len(rs), 100)
+	for i := range rs {
+		r := &rs[i]
+		if !seen.first(r.ReturnID) {
+			continue
+		}
+		src := r.Source
+		if src == "" {
+			src = string(antipersona.KindOrders)
+		}
+		w.str(r.ReturnID)
+		w.nullStr(r.OrderID)
+		w.nullStr(r.ContactID)
+		w.nullStr(r.AnonymousID)
+		w.time(r.Time)
+		w.num(r.Amount)
+		w.str(r.Kind)
+		w.str(src)
+		w.end()
+	}
+	n, err := s.insertSpooled(ctx, "returns", "rk", "return_id", returnCols, w)
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(rs)) - n}, err
 }
 
 func (s *Store) writeCosts(ctx context.Context, cs []antipersona.Cost) (antipersona.WriteResult, error) {
 	seen := make(firstOfKey, len(cs))
-	n, err := s.insertNew(ctx, "costs", "rk", "row_key",
-		`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP, amount DOUBLE, kind VARCHAR`,
-		func(a *duck.Appender) error {
-			for _, c := range cs {
-				if !seen.first(c.RowKey) {
-					continue
-				}
-				kind := c.Kind
-				if kind == "" {
-					kind = antipersona.CostAcquisition
-				}
-				if err := a.AppendRow(c.RowKey, nullStr(c.ContactID), nullStr(c.Campaign), nullStr(c.Channel),
-					nullTime(c.Time), c.Amount, kind); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	w := spoolSize(len(cs), 80)
+	for i := range cs {
+		c := &cs[i]
+		if !seen.first(c.RowKey) {
+			continue
+		}
+		kind := c.Kind
+		if kind == "" {
+			kind = antipersona.CostAcquisition
+		}
+		w.str(c.RowKey)
+		w.nullStr(c.ContactID)
+		w.nullStr(c.Campaign)
+		w.nullStr(c.Channel)
+		w.time(c.Time)
+		w.num(c.Amount)
+		w.str(kind)
+		w.end()
+	}
+	n, err := s.insertSpooled(ctx, "costs", "rk", "row_key", costCols, w)
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(cs)) - n}, err
 }
 
 func (s *Store) writeTouches(ctx context.Context, ts []antipersona.Touch) (antipersona.WriteResult, error) {
 	seen := make(firstOfKey, len(ts))
-	n, err := s.insertNew(ctx, "touches", "rk", "row_key",
-		`row_key VARCHAR, contact_id VARCHAR, campaign VARCHAR, channel VARCHAR, ts TIMESTAMP`,
-		func(a *duck.Appender) error {
-			for _, t := range ts {
-				if !seen.first(t.RowKey) {
-					continue
-				}
-				if err := a.AppendRow(t.RowKey, t.ContactID, nullStr(t.Campaign), nullStr(t.Channel), nullTime(t.Time)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	w := spoolSize(len(ts), 60)
+	for i := range ts {
+		t := &ts[i]
+		if !seen.first(t.RowKey) {
+			continue
+		}
+		w.str(t.RowKey)
+		w.str(t.ContactID)
+		w.nullStr(t.Campaign)
+		w.nullStr(t.Channel)
+		w.time(t.Time)
+		w.end()
+	}
+	n, err := s.insertSpooled(ctx, "touches", "rk", "row_key", touchCols, w)
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(ts)) - n}, err
 }
 
 func (s *Store) writeSurveys(ctx context.Context, as []antipersona.SurveyAnswer) (antipersona.WriteResult, error) {
 	seen := make(firstOfKey, len(as))
-	n, err := s.insertNew(ctx, "survey_answers", "rk", "row_key",
-		`row_key VARCHAR, contact_id VARCHAR, question_id VARCHAR, question VARCHAR, answer VARCHAR, language VARCHAR, ts TIMESTAMP`,
-		func(a *duck.Appender) error {
-			for _, x := range as {
-				if !seen.first(x.RowKey) {
-					continue
-				}
-				if err := a.AppendRow(x.RowKey, x.ContactID, x.QuestionID, nullStr(x.Question), x.Answer,
-					nullStr(x.Language), nullTime(x.Time)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	w := spoolSize(len(as), 120)
+	for i := range as {
+		x := &as[i]
+		if !seen.first(x.RowKey) {
+			continue
+		}
+		w.str(x.RowKey)
+		w.str(x.ContactID)
+		w.str(x.QuestionID)
+		w.nullStr(x.Question)
+		w.str(x.Answer)
+		w.nullStr(x.Language)
+		w.time(x.Time)
+		w.end()
+	}
+	n, err := s.insertSpooled(ctx, "survey_answers", "rk", "row_key", surveyCols, w)
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(as)) - n}, err
 }
 

@@ -16,7 +16,7 @@ import (
 const segmentWorkers = 2
 
 // maxChunkBytes bounds the memory of one chunk of lines.
-const maxChunkBytes = 32 << 20
+const maxChunkBytes = 64 << 20
 
 // segChunk is a run of consecutive non-empty lines parsed by one worker.
 type segChunk struct {
@@ -65,8 +65,11 @@ func (d *driver) runSegment() error {
 		defer close(jobs)
 		defer close(queue)
 		lr := &lineReader{br: d.in.br, max: maxLine}
+		lastBytes, lastLines := 1<<20, 1024 // sizes of the last chunk: the next is alike
 		for eof := false; !eof; {
-			c := &segChunk{done: make(chan *segResult, 1)}
+			c := &segChunk{done: make(chan *segResult, 1),
+				arena: make([]byte, 0, min(lastBytes+lastBytes/8, maxChunkBytes+maxLine)),
+				lines: make([]segLine, 0, min(lastLines+lastLines/8, d.opts.BatchRows))}
 			for len(c.lines) < d.opts.BatchRows && len(c.arena) < maxChunkBytes {
 				text, no, tooLong, err := lr.next()
 				if err == io.EOF {
@@ -88,6 +91,7 @@ func (d *driver) runSegment() error {
 			if len(c.lines) == 0 {
 				break
 			}
+			lastBytes, lastLines = len(c.arena), len(c.lines)
 			select {
 			case queue <- c:
 			case <-ctx.Done():
@@ -144,7 +148,8 @@ func (d *driver) consumeChunks(ctx context.Context, queue <-chan *segChunk) erro
 
 // parseChunk parses the lines of c into one batch.
 func (d *driver) parseChunk(c *segChunk) *segResult {
-	res := &segResult{b: &antipersona.Batch{Kind: antipersona.KindEvents}}
+	res := &segResult{b: &antipersona.Batch{Kind: antipersona.KindEvents,
+		Events: make([]antipersona.Event, 0, len(c.lines))}}
 	for _, l := range c.lines {
 		text := c.arena[l.off:l.end]
 		res.read++
