@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/antipersona/antipersona"
@@ -47,6 +48,9 @@ func isPersonalColumn(ident string, inferred antipersona.TraitType) bool {
 	return false
 }
 
+// lineID is the id "column" of contacts identified by their line numbers.
+const lineID = -2
+
 // contactsHandler reads contacts: id, e-mail, phone, creation time and
 // outcome go to Contact fields, every other column is a trait.
 type contactsHandler struct {
@@ -74,7 +78,9 @@ func (h *contactsHandler) setup(header []string, sample []*row) error {
 		return err
 	}
 	h.id, h.email, h.phone = cols.col("id"), cols.col("email"), cols.col("phone")
-	if h.id < 0 {
+	if h.id < 0 && h.opts.LineIDs {
+		h.id = lineID
+	} else if h.id < 0 {
 		return cols.missing([]string{describe(FieldsContacts, "id")},
 			"name the id column with --id-col (id_column in antipersona.yaml)")
 	}
@@ -183,7 +189,11 @@ func (h *contactsHandler) newBatch() *antipersona.Batch {
 
 func (h *contactsHandler) row(b *antipersona.Batch, r *row) (bool, *antipersona.ParseError) {
 	c := antipersona.Contact{Line: r.line}
-	c.ID = h.value(r, h.id)
+	if h.id == lineID {
+		c.ID = strconv.FormatInt(r.line, 10)
+	} else {
+		c.ID = h.value(r, h.id)
+	}
 	if c.ID == "" {
 		return false, h.perr(r, h.id, "missing contact id")
 	}

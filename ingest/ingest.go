@@ -68,6 +68,9 @@ type Options struct {
 	// IDColumn names the contacts' id column; "" means the first present of
 	// contact_id, id, userId, customer_id (compared as in FieldsContacts).
 	IDColumn string
+	// LineIDs (contacts) identifies the rows of a file without an id
+	// column by their line numbers, for one-off analyses of flat files.
+	LineIDs bool
 	// OutcomeColumn names the contacts' column stored as Contact.Outcome
 	// rather than as a trait; "" means none.
 	OutcomeColumn string

@@ -498,7 +498,7 @@ func selKey(sel []int) string {
 
 // keepCount is how many candidates the search keeps before filtering:
 // enough that the filters leave Results.
-func (s *searcher) keepCount() int { return max(4*s.opt.Results, 50) }
+func (s *searcher) keepCount() int { return max(20*s.opt.Results, 200) }
 
 // topK keeps the k candidates of highest quality.
 type topK struct {
@@ -605,11 +605,33 @@ func (s *searcher) beatsGeneralisations(c cand) bool {
 			g.s, g.s2 = sums(rows, s.y)
 		}
 		s.score(&g)
-		if g.quality >= c.quality {
+		if g.quality >= c.quality || !s.differs(c, g) {
 			return false
 		}
 	}
 	return true
+}
+
+// differs reports whether the target of refinement c differs from that of
+// its generalisation g beyond chance: g's rate lies outside c's 95 % Wilson
+// interval (binary), or g's mean outside c's mean ± 1.96 standard errors
+// (numeric). A condition that keeps almost every row of g ("Do Not Call =
+// false") adds nothing a user should read, even when it nudges the quality.
+func (s *searcher) differs(c, g cand) bool {
+	const z = 1.959963984540054
+	if s.y == nil {
+		lo, hi := Wilson(c.k, c.n, z)
+		pg := float64(g.k) / float64(g.n)
+		return pg < lo || pg > hi
+	}
+	if c.n < 2 {
+		return false
+	}
+	n := float64(c.n)
+	mean := c.s / n
+	v := math.Max(0, (c.s2-c.s*mean)/(n-1))
+	se := math.Sqrt(v / n)
+	return math.Abs(g.s/float64(g.n)-mean) > z*se
 }
 
 func jaccard(a, b Bitset, na, nb int) float64 {

@@ -154,15 +154,11 @@ func ingestOptions(cfg config.Config, kind antipersona.Kind, f ingestFlags, know
 		opts.ValidFrom = t
 	}
 	if f.delimiter != "" {
-		d := strings.ReplaceAll(f.delimiter, `\t`, "\t")
-		if d == "tab" {
-			d = "\t"
+		d, err := parseDelimiter(f.delimiter)
+		if err != nil {
+			return opts, err
 		}
-		r := []rune(d)
-		if len(r) != 1 {
-			return opts, antipersona.Errorf(antipersona.EINVALID, "--delimiter must be one character, got %q", f.delimiter)
-		}
-		opts.Delimiter = r[0]
+		opts.Delimiter = d
 	}
 	if f.idCol != "" {
 		opts.IDColumn = f.idCol
@@ -325,4 +321,17 @@ func (l loggingSink) WriteBatch(ctx context.Context, b *antipersona.Batch) (anti
 			"inserted", r.Inserted, "updated", r.Updated, "duplicates", r.Duplicates)
 	}
 	return r, err
+}
+
+// parseDelimiter reads --delimiter: one character, `\t` or "tab".
+func parseDelimiter(s string) (rune, error) {
+	d := strings.ReplaceAll(s, `\t`, "\t")
+	if d == "tab" {
+		d = "\t"
+	}
+	r := []rune(d)
+	if len(r) != 1 {
+		return 0, antipersona.Errorf(antipersona.EINVALID, "--delimiter must be one character, got %q", s)
+	}
+	return r[0], nil
 }

@@ -156,6 +156,7 @@ A workspace is a folder with antipersona.yaml and an embedded store.`,
 		m.traitsCommand(),
 		m.buildCommand(),
 		m.featuresCommand(),
+		m.discoverCommand(),
 		m.generateCommand(),
 		m.demoCommand(),
 	)
