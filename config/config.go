@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/segments"
 )
 
 // FileName is the name of the configuration file inside a workspace.
@@ -36,6 +37,26 @@ type Config struct {
 	Orders     Orders     `yaml:"orders"`
 	Features   Features   `yaml:"features"`
 	Thresholds Thresholds `yaml:"thresholds"`
+	Segments   Segments   `yaml:"segments"`
+}
+
+// Segments holds the named RFM segments, the behavioural tag thresholds and
+// the rule segments.
+type Segments struct {
+	// RFMNames map recency and frequency scores (1-5 scale) to names; the
+	// first match wins.
+	RFMNames []segments.RFMName `yaml:"rfm_names"`
+	// Tags are the thresholds of the behavioural tags.
+	Tags segments.Tags `yaml:"tags"`
+	// Rules are segments written in CEL over features and traits.
+	Rules []Rule `yaml:"rules"`
+}
+
+// Rule is a named CEL expression; a contact for which it is true is in the
+// segment.
+type Rule struct {
+	Name string `yaml:"name"`
+	Expr string `yaml:"expr"`
 }
 
 // Ingest holds the settings every reader shares.
@@ -143,6 +164,11 @@ func Default() Config {
 			Alpha:      0.05,
 			MaxOverlap: 0.9,
 			Seed:       1,
+		},
+		Segments: Segments{
+			RFMNames: segments.DefaultRFMNames(),
+			Tags:     segments.DefaultTags(),
+			Rules:    []Rule{},
 		},
 	}
 }
@@ -261,7 +287,30 @@ func (c *Config) Validate() error {
 	case t.MaxOverlap <= 0 || t.MaxOverlap > 1:
 		return bad("thresholds.max_overlap", "must be in (0, 1]")
 	}
+	if err := c.SegmentParams().Validate(); err != nil {
+		return bad("segments", "%v", err)
+	}
+	seen := map[string]bool{}
+	for i, r := range c.Segments.Rules {
+		switch {
+		case strings.TrimSpace(r.Name) == "":
+			return bad(fmt.Sprintf("segments.rules[%d].name", i), "empty")
+		case seen[r.Name]:
+			return bad(fmt.Sprintf("segments.rules[%d].name", i), "%q is used twice", r.Name)
+		case strings.TrimSpace(r.Expr) == "":
+			return bad(fmt.Sprintf("segments.rules[%d].expr", i), "empty expression for rule %q", r.Name)
+		}
+		seen[r.Name] = true
+	}
 	return nil
+}
+
+// SegmentParams are the parameters of the segment SQL.
+func (c *Config) SegmentParams() segments.Params {
+	return segments.Params{
+		Levels: c.Thresholds.RFMLevels, Names: c.Segments.RFMNames, Tags: c.Segments.Tags,
+		ActiveDays: c.Thresholds.ActiveDays, ChurnDays: c.Thresholds.ChurnDays,
+	}
 }
 
 // Hash is a stable digest of the configuration, stored with every build.

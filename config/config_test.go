@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/antipersona/antipersona/segments"
 )
 
 func TestTemplateIsDefault(t *testing.T) {
@@ -76,5 +78,14 @@ func TestAsOf(t *testing.T) {
 	}
 	if _, err := c.AsOf("10/12/2011", now); err == nil {
 		t.Error("bad date accepted")
+	}
+}
+
+// TestSegmentDefaults: the default configuration's segment parameters are
+// the ones docs/segments.md is generated from.
+func TestSegmentDefaults(t *testing.T) {
+	c := Default()
+	if got, want := c.SegmentParams(), segments.DefaultParams(); !reflect.DeepEqual(got, want) {
+		t.Errorf("config defaults %+v differ from segments.DefaultParams %+v", got, want)
 	}
 }

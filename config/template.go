@@ -99,4 +99,37 @@ thresholds:
   max_overlap: 0.9
   # Seed for clustering and sampling.
   seed: 1
+
+segments:
+  # Named RFM segments: buyers whose recency score (r) and frequency score (f),
+  # on a 1-5 scale, fall in the ranges; the first match wins.
+  rfm_names:
+    - {name: Champions, r: [5, 5], f: [4, 5]}
+    - {name: Loyal, r: [3, 4], f: [4, 5]}
+    - {name: Potential loyalist, r: [4, 5], f: [2, 3]}
+    - {name: New, r: [5, 5], f: [1, 1]}
+    - {name: Promising, r: [4, 4], f: [1, 1]}
+    - {name: Need attention, r: [3, 3], f: [3, 3]}
+    - {name: About to sleep, r: [3, 3], f: [1, 2]}
+    - {name: "Can't lose them", r: [1, 2], f: [5, 5]}
+    - {name: At risk, r: [1, 2], f: [3, 4]}
+    - {name: Hibernating, r: [2, 2], f: [1, 2]}
+    - {name: Lost, r: [1, 1], f: [1, 2]}
+  # Behavioural tags (docs/segments.md has each definition).
+  tags:
+    loyal_min_orders: 3
+    seasonal_min_share: 0.6
+    impulse_max_days: 1
+    impulse_max_sessions: 1
+    considered_min_days: 14
+    considered_min_sessions: 3
+    regular_max_cv: 0.5
+    bargain_min_share: 0.8
+    returner_min_rate: 0.3
+    returner_min_returns: 2
+  # Rule segments: a name and a CEL expression over features and trait
+  # identifiers (antipersona traits), e.g.
+  #   - name: big spenders
+  #     expr: monetary > 1000 && frequency >= 3
+  rules: []
 `

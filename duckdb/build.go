@@ -12,10 +12,18 @@ import (
 	"github.com/antipersona/antipersona"
 )
 
+// Derived is a table computed by a build from the features table.
+type Derived struct {
+	Name string // table name
+	SQL  string // a SELECT over features (and earlier derived tables)
+}
+
 // Build replaces the features table with the result of featureSQL (one row
 // per contact) and records the build, in one transaction: a crash leaves the
 // previous build in place.
-func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, configHash string) (*antipersona.Build, error) {
+// Derived tables (segments, ...) are computed from it after the features,
+// in the same transaction, in order.
+func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, configHash string, derived ...Derived) (*antipersona.Build, error) {
 	started := s.now().UTC()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -24,6 +32,11 @@ func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, co
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE features AS "+featureSQL); err != nil {
 		return nil, fmt.Errorf("compute features: %w", err)
+	}
+	for _, d := range derived {
+		if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE "+quoteIdent(d.Name)+" AS "+d.SQL); err != nil {
+			return nil, fmt.Errorf("compute %s: %w", d.Name, err)
+		}
 	}
 	b := &antipersona.Build{AsOf: asOf.UTC(), StartedAt: started, ConfigHash: configHash}
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM features").Scan(&b.Contacts); err != nil {
@@ -178,4 +191,67 @@ func (s *Store) Summary(ctx context.Context, b antipersona.Build) (BuildSummary,
 		return sum, fmt.Errorf("summarise build: %w", err)
 	}
 	return sum, nil
+}
+
+// SegmentCount is one segment of a build with its size and value.
+type SegmentCount struct {
+	Group        string  `json:"group"` // rfm, tag, lifecycle, rule
+	Name         string  `json:"name"`
+	Contacts     int64   `json:"contacts"`
+	Share        float64 `json:"share"`         // of all contacts
+	Revenue      float64 `json:"net_revenue"`   // sum of monetary
+	RevenueShare float64 `json:"revenue_share"` // of all net revenue
+	Profit       float64 `json:"profit"`
+}
+
+// SegmentCounts returns the size, revenue and profit of every RFM segment,
+// tag, lifecycle stage and rule segment of the last build, largest first
+// within each group.
+func (s *Store) SegmentCounts(ctx context.Context) ([]SegmentCount, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'segments'").Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no segments yet: run 'antipersona build' first")
+	}
+	rules, err := s.hasTable(ctx, "rule_segments")
+	if err != nil {
+		return nil, err
+	}
+	q := `WITH j AS (SELECT s.*, f.monetary, f.profit FROM segments s JOIN features f USING (contact_id)),
+	tot AS (SELECT count(*) AS n, sum(monetary) AS rev FROM j),
+	g AS (
+	  SELECT 'rfm' AS grp, rfm_segment AS name, monetary, profit FROM j WHERE rfm_segment IS NOT NULL
+	  UNION ALL SELECT 'tag', unnest(tags), monetary, profit FROM j
+	  UNION ALL SELECT 'lifecycle', lifecycle, monetary, profit FROM j`
+	if rules {
+		q += `
+	  UNION ALL SELECT 'rule', r.segment, f.monetary, f.profit FROM rule_segments r JOIN features f USING (contact_id)`
+	}
+	q += `)
+	SELECT grp, name, count(*), count(*) / any_value(tot.n), COALESCE(sum(monetary), 0),
+	       COALESCE(sum(monetary) / NULLIF(any_value(tot.rev), 0), 0), COALESCE(sum(profit), 0)
+	FROM g, tot GROUP BY grp, name
+	ORDER BY CASE grp WHEN 'rfm' THEN 1 WHEN 'lifecycle' THEN 2 WHEN 'tag' THEN 3 ELSE 4 END, count(*) DESC, name`
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("count segments: %w", err)
+	}
+	defer rows.Close()
+	var out []SegmentCount
+	for rows.Next() {
+		var c SegmentCount
+		if err := rows.Scan(&c.Group, &c.Name, &c.Contacts, &c.Share, &c.Revenue, &c.RevenueShare, &c.Profit); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) hasTable(ctx context.Context, name string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", name).Scan(&n)
+	return n > 0, err
 }

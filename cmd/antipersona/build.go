@@ -10,6 +10,7 @@ import (
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/features"
+	"github.com/antipersona/antipersona/segments"
 )
 
 func (m *Main) buildCommand() *cobra.Command {
@@ -66,7 +67,8 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	}
 	start := time.Now()
 	m.info("Building features as of %s ...", asOf.Format(time.DateOnly))
-	b, err := s.Build(ctx, features.SQL(p), asOf, cfg.Hash())
+	b, err := s.Build(ctx, features.SQL(p), asOf, cfg.Hash(),
+		duckdb.Derived{Name: "segments", SQL: segments.SQL(cfg.SegmentParams())})
 	if err != nil {
 		return duckdb.BuildSummary{}, err
 	}
