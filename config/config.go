@@ -49,14 +49,7 @@ type Segments struct {
 	// Tags are the thresholds of the behavioural tags.
 	Tags segments.Tags `yaml:"tags"`
 	// Rules are segments written in CEL over features and traits.
-	Rules []Rule `yaml:"rules"`
-}
-
-// Rule is a named CEL expression; a contact for which it is true is in the
-// segment.
-type Rule struct {
-	Name string `yaml:"name"`
-	Expr string `yaml:"expr"`
+	Rules []segments.Rule `yaml:"rules"`
 }
 
 // Ingest holds the settings every reader shares.
@@ -168,7 +161,7 @@ func Default() Config {
 		Segments: Segments{
 			RFMNames: segments.DefaultRFMNames(),
 			Tags:     segments.DefaultTags(),
-			Rules:    []Rule{},
+			Rules:    []segments.Rule{},
 		},
 	}
 }

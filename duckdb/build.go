@@ -255,3 +255,97 @@ func (s *Store) hasTable(ctx context.Context, name string) (bool, error) {
 	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", name).Scan(&n)
 	return n > 0, err
 }
+
+// ColumnType is a column of a query or table and its DuckDB type.
+type ColumnType struct {
+	Name string
+	Type string // e.g. DOUBLE, BIGINT, VARCHAR, BOOLEAN, TIMESTAMP, VARCHAR[]
+}
+
+// Describe returns the columns of query without running it.
+func (s *Store) Describe(ctx context.Context, query string) ([]ColumnType, error) {
+	rows, err := s.db.QueryContext(ctx, "DESCRIBE "+query)
+	if err != nil {
+		return nil, fmt.Errorf("describe: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []ColumnType
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, ColumnType{Name: fmt.Sprint(vals[0]), Type: fmt.Sprint(vals[1])})
+	}
+	return out, rows.Err()
+}
+
+// ScanFeatures calls fn for every row of the features table, in contact_id
+// order, with the contact id and the values of cols (nil for NULL; float64,
+// int64, string, bool, time.Time or []any as DuckDB gives them).
+func (s *Store) ScanFeatures(ctx context.Context, cols []string, fn func(id string, vals []any) error) error {
+	sel := "contact_id"
+	for _, c := range cols {
+		sel += ", " + quoteIdent(c)
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+sel+" FROM features ORDER BY contact_id")
+	if err != nil {
+		return fmt.Errorf("read features: %w", err)
+	}
+	defer rows.Close()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols)+1)
+	var id string
+	ptrs[0] = &id
+	for i := range vals {
+		ptrs[i+1] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := fn(id, vals); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ReplaceRuleSegments stores the rule segment memberships of the last build
+// (pairs of contact id and segment name), replacing the previous ones.
+func (s *Store) ReplaceRuleSegments(ctx context.Context, members [][2]string) error {
+	w := spoolSize(len(members), 40)
+	for _, m := range members {
+		w.str(m[0])
+		w.str(m[1])
+		w.end()
+	}
+	cs := cols("contact_id VARCHAR, segment VARCHAR")
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE rule_segments (contact_id VARCHAR, segment VARCHAR)"); err != nil {
+		return err
+	}
+	if w.rows > 0 {
+		path, remove, err := s.writeSpool(w)
+		if err != nil {
+			return err
+		}
+		defer remove()
+		if _, err := tx.ExecContext(ctx, "INSERT INTO rule_segments SELECT * FROM "+readSpool(path, cs)); err != nil {
+			return fmt.Errorf("store rule segments: %w", err)
+		}
+	}
+	return tx.Commit()
+}

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/features"
@@ -66,10 +68,24 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 		Traits:            traits,
 	}
 	start := time.Now()
+	featureSQL := features.SQL(p)
+	// Rule segments are type-checked against the feature columns before
+	// anything is computed.
+	cols, err := s.Describe(ctx, featureSQL)
+	if err != nil {
+		return duckdb.BuildSummary{}, err
+	}
+	rules, err := segments.CompileRules(cfg.Segments.Rules, ruleVars(cols))
+	if err != nil {
+		return duckdb.BuildSummary{}, antipersona.Errorf(antipersona.EINVALID, "%s: %v", config.FileName, err)
+	}
 	m.info("Building features as of %s ...", asOf.Format(time.DateOnly))
-	b, err := s.Build(ctx, features.SQL(p), asOf, cfg.Hash(),
+	b, err := s.Build(ctx, featureSQL, asOf, cfg.Hash(),
 		duckdb.Derived{Name: "segments", SQL: segments.SQL(cfg.SegmentParams())})
 	if err != nil {
+		return duckdb.BuildSummary{}, err
+	}
+	if err := evalRules(ctx, s, rules); err != nil {
 		return duckdb.BuildSummary{}, err
 	}
 	sum, err := s.Summary(ctx, *b)
@@ -99,4 +115,69 @@ func pct(a, b int64) float64 {
 		return 0
 	}
 	return 100 * float64(a) / float64(b)
+}
+
+// ruleVars declares the feature columns to the rule compiler.
+func ruleVars(cols []duckdb.ColumnType) []segments.Var {
+	var out []segments.Var
+	for _, c := range cols {
+		if c.Name == "contact_id" {
+			continue
+		}
+		t := segments.VarNumber
+		switch {
+		case strings.HasSuffix(c.Type, "[]"):
+			t = segments.VarList
+		case c.Type == "VARCHAR":
+			t = segments.VarText
+		case c.Type == "BOOLEAN":
+			t = segments.VarBool
+		case strings.HasPrefix(c.Type, "TIMESTAMP") || c.Type == "DATE":
+			t = segments.VarTime
+		}
+		out = append(out, segments.Var{Name: c.Name, Type: t})
+	}
+	return out
+}
+
+// evalRules evaluates the rule segments on every contact of the last build
+// and stores the memberships.
+func evalRules(ctx context.Context, s *duckdb.Store, rules *segments.Rules) error {
+	var members [][2]string
+	if len(rules.Names()) > 0 {
+		used := rules.Used()
+		names := make([]string, len(used))
+		for i, v := range used {
+			names[i] = v.Name
+		}
+		ev := rules.Evaluator()
+		row := make(segments.Row, len(used))
+		err := s.ScanFeatures(ctx, names, func(id string, vals []any) error {
+			for i, v := range vals {
+				row[i] = ruleValue(v)
+			}
+			return ev.Eval(row, func(r int) { members = append(members, [2]string{id, rules.Names()[r]}) })
+		})
+		if err != nil {
+			return antipersona.Errorf(antipersona.EINVALID, "%v", err)
+		}
+	}
+	return s.ReplaceRuleSegments(ctx, members)
+}
+
+// ruleValue converts a value read from DuckDB to the rule's type.
+func ruleValue(v any) any {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case int32:
+		return float64(x)
+	case []any:
+		l := make([]string, len(x))
+		for i, e := range x {
+			l[i] = fmt.Sprint(e)
+		}
+		return l
+	}
+	return v
 }
