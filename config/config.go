@@ -38,6 +38,31 @@ type Config struct {
 	Features   Features   `yaml:"features"`
 	Thresholds Thresholds `yaml:"thresholds"`
 	Segments   Segments   `yaml:"segments"`
+	Personas   Personas   `yaml:"personas"`
+}
+
+// Personas tunes the search for personas and negative personas.
+type Personas struct {
+	// Depth is the most conditions in a persona's description.
+	Depth int `yaml:"depth"`
+	// PerKind is the most negative personas kept per kind (and basis).
+	PerKind int `yaml:"per_kind"`
+	// IncludeBehaviour also describes negative personas by behaviour
+	// (features), besides the lead-time description by traits.
+	IncludeBehaviour bool `yaml:"include_behaviour"`
+	// Negative overrides the kinds of negative persona, by kind name
+	// (mimic, unprofitable, returner, complainer, bargain_only, cant_afford,
+	// researcher, fast_churner, low_converter).
+	Negative map[string]NegativeOverride `yaml:"negative"`
+}
+
+// NegativeOverride changes one kind of negative persona.
+type NegativeOverride struct {
+	// Target replaces the kind's definition: an SQL condition over the
+	// features (docs/features.md), e.g. "profit < -50".
+	Target string `yaml:"target,omitempty"`
+	// Enabled false switches the kind off.
+	Enabled *bool `yaml:"enabled,omitempty"`
 }
 
 // Segments holds the named RFM segments, the behavioural tag thresholds and
@@ -158,6 +183,7 @@ func Default() Config {
 			MaxOverlap: 0.9,
 			Seed:       1,
 		},
+		Personas: Personas{Depth: 2, PerKind: 3, Negative: map[string]NegativeOverride{}},
 		Segments: Segments{
 			RFMNames: segments.DefaultRFMNames(),
 			Tags:     segments.DefaultTags(),
@@ -279,6 +305,19 @@ func (c *Config) Validate() error {
 		return bad("thresholds.alpha", "must be in (0, 1)")
 	case t.MaxOverlap <= 0 || t.MaxOverlap > 1:
 		return bad("thresholds.max_overlap", "must be in (0, 1]")
+	}
+	if c.Personas.Depth < 1 || c.Personas.Depth > 4 {
+		return bad("personas.depth", "must be 1 to 4, got %d", c.Personas.Depth)
+	}
+	if c.Personas.PerKind < 1 {
+		return bad("personas.per_kind", "must be at least 1")
+	}
+	for k := range c.Personas.Negative {
+		switch k {
+		case "mimic", "unprofitable", "returner", "complainer", "bargain_only", "cant_afford", "researcher", "fast_churner", "low_converter":
+		default:
+			return bad("personas.negative."+k, "unknown kind (use mimic, unprofitable, returner, complainer, bargain_only, cant_afford, researcher, fast_churner, low_converter)")
+		}
 	}
 	if err := c.SegmentParams().Validate(); err != nil {
 		return bad("segments", "%v", err)

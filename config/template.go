@@ -132,4 +132,18 @@ segments:
   #   - name: big spenders
   #     expr: monetary > 1000 && frequency >= 3
   rules: []
+
+personas:
+  # Most conditions in a persona's description.
+  depth: 2
+  # Most negative personas kept per kind.
+  per_kind: 3
+  # Negative personas are described by traits known at lead time (so new
+  # leads can be spotted); true also describes them by behaviour.
+  include_behaviour: false
+  # Change a kind of negative persona (docs/personas.md lists the kinds and
+  # their default definitions), e.g.
+  #   unprofitable: {target: "profit < -50"}
+  #   fast_churner: {enabled: false}
+  negative: {}
 `

@@ -349,3 +349,144 @@ func (s *Store) ReplaceRuleSegments(ctx context.Context, members [][2]string) er
 	}
 	return tx.Commit()
 }
+
+// Scan runs query and calls fn with each row's values (nil for NULL).
+func (s *Store) Scan(ctx context.Context, query string, fn func(vals []any) error) error {
+	rows, err := s.db.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := fn(vals); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// PersonaRow is a stored persona: its identity and its JSON document.
+type PersonaRow struct {
+	ID, Kind, NegativeKind, Basis string
+	Doc                           []byte // JSON
+	Members                       []string
+}
+
+// ReplacePersonas stores the personas of the last build with their
+// members, replacing the previous ones.
+func (s *Store) ReplacePersonas(ctx context.Context, ps []PersonaRow) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		"CREATE OR REPLACE TABLE personas (ordinal INTEGER, id VARCHAR, kind VARCHAR, negative_kind VARCHAR, basis VARCHAR, doc VARCHAR)",
+		"CREATE OR REPLACE TABLE persona_members (persona_id VARCHAR, contact_id VARCHAR)",
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("store personas: %w", err)
+		}
+	}
+	w := &spool{}
+	for i, p := range ps {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO personas VALUES (?, ?, ?, ?, ?, ?)", i, p.ID, p.Kind, nullStr(p.NegativeKind), p.Basis, string(p.Doc)); err != nil {
+			return fmt.Errorf("store personas: %w", err)
+		}
+		for _, m := range p.Members {
+			w.str(p.ID)
+			w.str(m)
+			w.end()
+		}
+	}
+	if w.rows > 0 {
+		path, remove, err := s.writeSpool(w)
+		if err != nil {
+			return err
+		}
+		defer remove()
+		if _, err := tx.ExecContext(ctx, "INSERT INTO persona_members SELECT * FROM "+readSpool(path, cols("persona_id VARCHAR, contact_id VARCHAR"))); err != nil {
+			return fmt.Errorf("store persona members: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Personas returns the stored personas' JSON documents in order.
+func (s *Store) Personas(ctx context.Context) ([][]byte, error) {
+	ok, err := s.hasTable(ctx, "personas")
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no personas yet: run 'antipersona build' first")
+	}
+	var out [][]byte
+	err = s.Scan(ctx, "SELECT doc FROM personas ORDER BY ordinal", func(v []any) error {
+		out = append(out, []byte(v[0].(string)))
+		return nil
+	})
+	return out, err
+}
+
+// ExportAssignments writes one row per contact of the last build:
+// contact_id, segment (lifecycle stage), rfm_segment, cluster, persona_id,
+// negative_persona_ids ('|'-separated), tags and rule_segments ('|'), to
+// path as csv or json, sorted by contact_id.
+func (s *Store) ExportAssignments(ctx context.Context, path, format string) error {
+	for _, t := range []string{"segments", "personas"} {
+		ok, err := s.hasTable(ctx, t)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return antipersona.Errorf(antipersona.ENOTFOUND, "no %s yet: run 'antipersona build' first", t)
+		}
+	}
+	clusters, err := s.hasTable(ctx, "clusters")
+	if err != nil {
+		return err
+	}
+	cluster := "NULL::INTEGER"
+	join := ""
+	if clusters {
+		cluster, join = "c.cluster", " LEFT JOIN clusters c USING (contact_id)"
+	}
+	rules, err := s.hasTable(ctx, "rule_segments")
+	if err != nil {
+		return err
+	}
+	ruleSel := "''"
+	if rules {
+		ruleSel = "COALESCE((SELECT string_agg(segment, '|' ORDER BY segment) FROM rule_segments r WHERE r.contact_id = s.contact_id), '')"
+	}
+	opts := "FORMAT csv, HEADER true"
+	if format == "json" {
+		opts = "FORMAT json, ARRAY true"
+	} else if format != "csv" {
+		return antipersona.Errorf(antipersona.EINVALID, "unknown format %q (use csv or json)", format)
+	}
+	q := `COPY (
+	  WITH pm AS (SELECT m.contact_id, p.kind, p.ordinal, m.persona_id FROM persona_members m JOIN personas p ON p.id = m.persona_id)
+	  SELECT s.contact_id, s.lifecycle AS segment, s.rfm_segment, ` + cluster + ` AS cluster,
+	    (SELECT arg_min(persona_id, ordinal) FROM pm WHERE pm.contact_id = s.contact_id AND pm.kind = 'positive') AS persona_id,
+	    COALESCE((SELECT string_agg(persona_id, '|' ORDER BY ordinal) FROM pm WHERE pm.contact_id = s.contact_id AND pm.kind = 'negative'), '') AS negative_persona_ids,
+	    array_to_string(s.tags, '|') AS tags, ` + ruleSel + ` AS rule_segments
+	  FROM segments s` + join + ` ORDER BY s.contact_id) TO ` + quoteLit(path) + " (" + opts + ")"
+	if _, err := s.db.ExecContext(ctx, q); err != nil {
+		return antipersona.Errorf(antipersona.EINVALID, "cannot write %s: %v", path, err)
+	}
+	return nil
+}

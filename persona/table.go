@@ -5,19 +5,61 @@ package persona
 
 import (
 	"math"
-	"strconv"
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/subgroup"
 )
 
-// Column is one trait or feature over a list of contacts, aligned by row.
+// Column is one trait or feature over a list of contacts, aligned by row,
+// stored by type: numbers and booleans (1, 0) in Num with NaN for missing;
+// categories in Str with "" for missing; multi-valued categories in List.
 type Column struct {
 	Name      string // as the user knows it (the file's column name): reported in conditions
 	Ident     string
 	Type      antipersona.TraitType
 	Dimension antipersona.Dimension
-	Values    []antipersona.Value
+	Num       []float64
+	Str       []string
+	List      [][]string
+}
+
+// NewColumn returns an empty column of n rows for type t.
+func NewColumn(name, ident string, t antipersona.TraitType, dim antipersona.Dimension, n int) Column {
+	c := Column{Name: name, Ident: ident, Type: t, Dimension: dim}
+	switch t {
+	case antipersona.TraitNumber, antipersona.TraitBoolean, antipersona.TraitDate:
+		c.Num = make([]float64, n)
+		for i := range c.Num {
+			c.Num[i] = math.NaN()
+		}
+	case antipersona.TraitMulti:
+		c.List = make([][]string, n)
+	default:
+		c.Str = make([]string, n)
+	}
+	return c
+}
+
+// Set stores value v (as ingested) at row i.
+func (c *Column) Set(i int, v antipersona.Value) {
+	if v.Missing {
+		return
+	}
+	switch c.Type {
+	case antipersona.TraitNumber:
+		c.Num[i] = v.Num
+	case antipersona.TraitBoolean:
+		c.Num[i] = 0
+		if v.Bool {
+			c.Num[i] = 1
+		}
+	case antipersona.TraitDate:
+		c.Num[i] = float64(v.Time.Unix())
+	case antipersona.TraitMulti:
+		c.List[i] = v.List
+	default:
+		c.Str[i] = v.Str
+	}
 }
 
 // Usable reports whether c can describe a group: numbers, categories,
@@ -34,38 +76,31 @@ func (c *Column) Usable() bool {
 // Attribute converts a usable column to a subgroup attribute named after the
 // column's Name. Booleans become the categories "true" and "false".
 func (c *Column) Attribute() subgroup.Attribute {
-	n := len(c.Values)
 	switch c.Type {
 	case antipersona.TraitNumber:
-		xs := make([]float64, n)
-		for i, v := range c.Values {
-			if v.Missing || math.IsInf(v.Num, 0) {
-				xs[i] = math.NaN()
-			} else {
-				xs[i] = v.Num
+		xs := make([]float64, len(c.Num))
+		for i, v := range c.Num {
+			if math.IsInf(v, 0) {
+				v = math.NaN()
 			}
+			xs[i] = v
 		}
 		return subgroup.NewNumeric(c.Name, xs)
 	case antipersona.TraitMulti:
-		sets := make([][]string, n)
-		for i, v := range c.Values {
-			if !v.Missing {
-				sets[i] = v.List
-			}
-		}
-		return subgroup.NewMulti(c.Name, sets)
-	default:
-		vals := make([]string, n)
-		for i, v := range c.Values {
-			switch {
-			case v.Missing:
-			case c.Type == antipersona.TraitBoolean:
-				vals[i] = strconv.FormatBool(v.Bool)
-			default:
-				vals[i] = v.Str
+		return subgroup.NewMulti(c.Name, c.List)
+	case antipersona.TraitBoolean:
+		vals := make([]string, len(c.Num))
+		for i, v := range c.Num {
+			switch v {
+			case 1:
+				vals[i] = "true"
+			case 0:
+				vals[i] = "false"
 			}
 		}
 		return subgroup.NewNominal(c.Name, vals)
+	default:
+		return subgroup.NewNominal(c.Name, c.Str)
 	}
 }
 

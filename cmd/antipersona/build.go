@@ -92,6 +92,9 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	if err != nil {
 		return sum, err
 	}
+	if err := m.buildPersonas(ctx, cfg, s, traits, sum); err != nil {
+		return sum, err
+	}
 	m.logger.Debug("build finished", "build", b.ID, "contacts", b.Contacts, "seconds", time.Since(start).Seconds())
 	return sum, nil
 }

@@ -237,9 +237,9 @@ func (m *Main) runDiscover(ctx context.Context, file string, f discoverFlags) er
 		if j == ti || t.PII {
 			continue
 		}
-		col := persona.Column{Name: t.Name, Ident: t.Ident, Type: t.Type, Dimension: t.Dimension, Values: make([]antipersona.Value, len(rows))}
+		col := persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, len(rows))
 		for k, i := range rows {
-			col.Values[k] = sink.contacts[i].Values[j]
+			col.Set(k, sink.contacts[i].Values[j])
 		}
 		cols = append(cols, col)
 	}

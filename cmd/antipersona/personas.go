@@ -1,0 +1,313 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/config"
+	"github.com/antipersona/antipersona/duckdb"
+	"github.com/antipersona/antipersona/features"
+	"github.com/antipersona/antipersona/persona"
+	"github.com/antipersona/antipersona/subgroup"
+)
+
+// negativeKinds applies the overrides of the config to the default kinds.
+func negativeKinds(cfg config.Config) []persona.NegativeKind {
+	kinds := persona.DefaultNegativeKinds()
+	for i := range kinds {
+		if o, ok := cfg.Personas.Negative[kinds[i].Name]; ok {
+			if o.Target != "" {
+				kinds[i].Target = o.Target
+			}
+			if o.Enabled != nil {
+				kinds[i].Enabled = *o.Enabled
+			}
+		}
+	}
+	return kinds
+}
+
+// behaviourFeatures are the numeric features that may describe a persona's
+// behaviour.
+func behaviourFeatures() []features.Feature {
+	var out []features.Feature
+	for _, f := range features.List {
+		if f.Type == "DOUBLE" || f.Type == "BIGINT" || f.Type == "INTEGER" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// buildPersonas finds the negative personas of the last build and stores
+// them with their members.
+func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.Store, traits []antipersona.Trait, sum duckdb.BuildSummary) error {
+	start := time.Now()
+	crmOnly := sum.Orders == 0
+	var kinds []persona.NegativeKind
+	for _, k := range negativeKinds(cfg) {
+		if k.Enabled && k.CRMOnly == crmOnly {
+			kinds = append(kinds, k)
+		}
+	}
+	// One pass over the features: ids, kind targets, traits, behaviour.
+	var sel []string
+	for _, k := range kinds {
+		sel = append(sel, "COALESCE(("+k.Target+"), false)")
+	}
+	var tr []antipersona.Trait
+	for _, t := range traits {
+		if !t.PII {
+			tr = append(tr, t)
+		}
+	}
+	for _, t := range tr {
+		sel = append(sel, quoteIdentSQL(t.Ident))
+	}
+	beh := behaviourFeatures()
+	for _, f := range beh {
+		sel = append(sel, quoteIdentSQL(f.Name))
+	}
+	n := int(sum.Contacts)
+	a := &persona.Analysis{IDs: make([]string, 0, n)}
+	for _, t := range tr {
+		a.Traits = append(a.Traits, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, n))
+	}
+	for _, f := range beh {
+		a.Behaviour = append(a.Behaviour, persona.NewColumn(f.Name, f.Name, antipersona.TraitNumber, antipersona.DimensionBehavioural, n))
+	}
+	targets := make([][]bool, len(kinds))
+	for k := range targets {
+		targets[k] = make([]bool, n)
+	}
+	q := "SELECT contact_id"
+	if len(sel) > 0 {
+		q += ", " + strings.Join(sel, ", ")
+	}
+	q += " FROM features ORDER BY contact_id"
+	row := 0
+	err := s.Scan(ctx, q, func(v []any) error {
+		if row >= n {
+			return fmt.Errorf("features changed while reading")
+		}
+		a.IDs = append(a.IDs, v[0].(string))
+		j := 1
+		for k := range kinds {
+			targets[k][row] = v[j] == true
+			j++
+		}
+		for c := range a.Traits {
+			setValue(&a.Traits[c], row, v[j])
+			j++
+		}
+		for c := range a.Behaviour {
+			setValue(&a.Behaviour[c], row, v[j])
+			j++
+		}
+		row++
+		return nil
+	})
+	if err != nil {
+		return antipersona.Errorf(antipersona.EINVALID, "negative persona targets: %v (check personas.negative in %s)", err, config.FileName)
+	}
+	opt := persona.NegativeOptions{
+		PerKind:   cfg.Personas.PerKind,
+		Behaviour: cfg.Personas.IncludeBehaviour,
+		Search: subgroup.Options{
+			Depth: cfg.Personas.Depth, MinSize: cfg.Thresholds.MinSize, MinSupport: cfg.Thresholds.MinSupport,
+			Alpha: cfg.Thresholds.Alpha, MaxOverlap: cfg.Thresholds.MaxOverlap, Quality: subgroup.Binomial,
+		},
+	}
+	ps, err := persona.FindNegatives(ctx, a, kinds, targets, opt)
+	if err != nil {
+		return err
+	}
+	rows := make([]duckdb.PersonaRow, len(ps))
+	for i, p := range ps {
+		doc, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		r := duckdb.PersonaRow{ID: p.ID, Kind: p.Kind, NegativeKind: p.NegativeKind, Basis: p.Basis, Doc: doc}
+		for c := range a.IDs {
+			if p.Members.Has(c) {
+				r.Members = append(r.Members, a.IDs[c])
+			}
+		}
+		rows[i] = r
+	}
+	if err := s.ReplacePersonas(ctx, rows); err != nil {
+		return err
+	}
+	m.logger.Debug("personas", "negative", len(ps), "kinds", len(kinds), "seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// setValue stores a value read from DuckDB in a column.
+func setValue(c *persona.Column, i int, v any) {
+	switch x := v.(type) {
+	case nil:
+	case float64:
+		c.Num[i] = x
+	case int64:
+		c.Num[i] = float64(x)
+	case int32:
+		c.Num[i] = float64(x)
+	case bool:
+		if c.Num != nil {
+			c.Num[i] = 0
+			if x {
+				c.Num[i] = 1
+			}
+		}
+	case string:
+		if c.Str != nil {
+			c.Str[i] = x
+		}
+	case time.Time:
+		if c.Num != nil {
+			c.Num[i] = float64(x.Unix())
+		}
+	case []any:
+		if c.List != nil {
+			l := make([]string, len(x))
+			for k, e := range x {
+				l[k] = fmt.Sprint(e)
+			}
+			c.List[i] = l
+		}
+	}
+}
+
+func quoteIdentSQL(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func (m *Main) personasCommand() *cobra.Command {
+	var negative bool
+	cmd := &cobra.Command{
+		Use:   "personas",
+		Short: "List the personas and negative personas found by the last build",
+		Long: `personas lists the data-backed personas of the last build. A negative persona is a
+group of contacts, described by conditions on traits known at lead time, in which one
+kind of negative (engaged non-buyers, unprofitable, serial returners, complainers,
+bargain hunters, fans who cannot afford it, researchers, fast churners; low converters
+for a CRM export) is over-represented: its size and share, the kind's rate inside vs
+overall with a 95 % interval, lift, coverage of all such contacts, the p-value adjusted
+(Holm) over every group tested, and the recommended handling. The conditions re-applied
+to the contacts give the size and rate exactly. Kinds and definitions: docs/personas.md.`,
+		Example: `  antipersona personas --negative
+  antipersona personas --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, s, err := m.openWorkspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			docs, err := s.Personas(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var ps []persona.Persona
+			for _, d := range docs {
+				var p persona.Persona
+				if err := json.Unmarshal(d, &p); err != nil {
+					return err
+				}
+				if negative && p.Kind != "negative" {
+					continue
+				}
+				ps = append(ps, p)
+			}
+			if ps == nil {
+				ps = []persona.Persona{}
+			}
+			if m.jsonOut {
+				return m.printJSON(map[string]any{"personas": ps})
+			}
+			if len(ps) == 0 {
+				m.info("no persona found in the last build")
+				return nil
+			}
+			w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tKIND\tSIZE\tSHARE\tRATE (95% CI)\tBASE\tLIFT\tCOVERAGE\tP ADJ\tHANDLING\tCONDITIONS")
+			for _, p := range ps {
+				fmt.Fprintf(w, "%s\t%s\t%d\t%.1f%%\t%.1f%% (%.1f-%.1f)\t%.1f%%\t%.1f\t%.0f%%\t%s\t%s\t%s\n", p.ID, p.Label, p.Size, 100*p.Share,
+					100*p.TargetRate, 100*p.TargetLow, 100*p.TargetHigh, 100*p.BaseRate, p.Lift, 100*p.Coverage, pval(p.PAdjusted), p.Handling, condText(p.Conditions))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&negative, "negative", false, "only negative personas")
+	return cmd
+}
+
+// condText writes conditions as "a = x AND b >= 3".
+func condText(cs []subgroup.Condition) string {
+	var parts []string
+	for _, c := range cs {
+		switch v := c.Value.(type) {
+		case nil:
+			parts = append(parts, c.Attribute+" "+c.Op)
+		case float64:
+			if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+				parts = append(parts, fmt.Sprintf("%s %s %.0f", c.Attribute, c.Op, v))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s %s %g", c.Attribute, c.Op, v))
+			}
+		default:
+			parts = append(parts, fmt.Sprintf("%s %s %v", c.Attribute, c.Op, v))
+		}
+	}
+	return strings.Join(parts, " AND ")
+}
+
+func (m *Main) assignmentsCommand() *cobra.Command {
+	var format, out string
+	cmd := &cobra.Command{
+		Use:   "assignments",
+		Short: "Export one row per contact: segment, RFM segment, cluster, persona, negative personas",
+		Long: `assignments writes, for every contact of the last build: contact_id, segment (the
+lifecycle stage), rfm_segment, cluster, persona_id, negative_persona_ids ('|'-separated),
+tags and rule_segments ('|'-separated). Without --out it writes to stdout.`,
+		Example: `  antipersona assignments --out assignments.csv
+  antipersona assignments --format json | head`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, s, err := m.openWorkspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if out != "" {
+				return s.ExportAssignments(cmd.Context(), out, format)
+			}
+			dir, err := os.MkdirTemp("", "antipersona-assign-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			tmp := dir + "/a." + format
+			if err := s.ExportAssignments(cmd.Context(), tmp, format); err != nil {
+				return err
+			}
+			data, err := os.ReadFile(tmp)
+			if err != nil {
+				return err
+			}
+			_, err = m.Stdout.Write(data)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
+	cmd.Flags().StringVar(&out, "out", "", "file to write (default: stdout)")
+	return cmd
+}
