@@ -12,11 +12,11 @@ import (
 // NegativeKind is a kind of negative persona: who counts as one (Target, an
 // SQL condition over the features table) and how to treat the groups found.
 type NegativeKind struct {
-	Name    string `yaml:"name" json:"name"`
-	Label   string `yaml:"label" json:"label"`
-	Doc     string `yaml:"doc" json:"doc"`
-	Target  string `yaml:"target" json:"target"` // SQL boolean over features; NULL counts as false
-	Handle  string `yaml:"handling" json:"handling"`
+	Name   string `yaml:"name" json:"name"`
+	Label  string `yaml:"label" json:"label"`
+	Doc    string `yaml:"doc" json:"doc"`
+	Target string `yaml:"target" json:"target"` // SQL boolean over features; NULL counts as false
+	Handle string `yaml:"handling" json:"handling"`
 	// Defining lists the features the target is made of: they never
 	// describe the persona (the description would only restate the target).
 	Defining []string `yaml:"defining" json:"defining"`
