@@ -47,12 +47,16 @@ type Personas struct {
 	Depth int `yaml:"depth"`
 	// PerKind is the most negative personas kept per kind (and basis).
 	PerKind int `yaml:"per_kind"`
+	// MinTargetRate is the smallest share of a negative persona's members
+	// that must be of its kind: a group that is mostly fine is not a
+	// negative persona, however over-represented the kind is in it.
+	MinTargetRate float64 `yaml:"min_target_rate"`
 	// IncludeBehaviour also describes negative personas by behaviour
 	// (features), besides the lead-time description by traits.
 	IncludeBehaviour bool `yaml:"include_behaviour"`
 	// Negative overrides the kinds of negative persona, by kind name
-	// (mimic, unprofitable, returner, complainer, bargain_only, cant_afford,
-	// researcher, fast_churner, low_converter).
+	// (mimic, unprofitable, expensive_lead, returner, complainer,
+	// bargain_only, cant_afford, researcher, fast_churner, low_converter).
 	Negative map[string]NegativeOverride `yaml:"negative"`
 }
 
@@ -183,7 +187,7 @@ func Default() Config {
 			MaxOverlap: 0.9,
 			Seed:       1,
 		},
-		Personas: Personas{Depth: 2, PerKind: 3, Negative: map[string]NegativeOverride{}},
+		Personas: Personas{Depth: 3, PerKind: 3, MinTargetRate: 0.5, Negative: map[string]NegativeOverride{}},
 		Segments: Segments{
 			RFMNames: segments.DefaultRFMNames(),
 			Tags:     segments.DefaultTags(),
@@ -309,14 +313,17 @@ func (c *Config) Validate() error {
 	if c.Personas.Depth < 1 || c.Personas.Depth > 4 {
 		return bad("personas.depth", "must be 1 to 4, got %d", c.Personas.Depth)
 	}
+	if r := c.Personas.MinTargetRate; r < 0 || r >= 1 {
+		return bad("personas.min_target_rate", "must be in [0, 1), got %g", r)
+	}
 	if c.Personas.PerKind < 1 {
 		return bad("personas.per_kind", "must be at least 1")
 	}
 	for k := range c.Personas.Negative {
 		switch k {
-		case "mimic", "unprofitable", "returner", "complainer", "bargain_only", "cant_afford", "researcher", "fast_churner", "low_converter":
+		case "mimic", "unprofitable", "expensive_lead", "returner", "complainer", "bargain_only", "cant_afford", "researcher", "fast_churner", "low_converter":
 		default:
-			return bad("personas.negative."+k, "unknown kind (use mimic, unprofitable, returner, complainer, bargain_only, cant_afford, researcher, fast_churner, low_converter)")
+			return bad("personas.negative."+k, "unknown kind (use mimic, unprofitable, expensive_lead, returner, complainer, bargain_only, cant_afford, researcher, fast_churner, low_converter)")
 		}
 	}
 	if err := c.SegmentParams().Validate(); err != nil {

@@ -135,9 +135,11 @@ segments:
 
 personas:
   # Most conditions in a persona's description.
-  depth: 2
+  depth: 3
   # Most negative personas kept per kind.
   per_kind: 3
+  # Smallest share of a negative persona's members that are of its kind.
+  min_target_rate: 0.5
   # Negative personas are described by traits known at lead time (so new
   # leads can be spotted); true also describes them by behaviour.
   include_behaviour: false

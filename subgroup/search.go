@@ -75,6 +75,10 @@ type Options struct {
 	MaxOverlap float64
 	// Results is the most results returned; default 20.
 	Results int
+	// MinRate drops results whose target rate (binary targets, direction
+	// Above) is below it; MaxRate those above it (direction Below). 0 and 1
+	// (or unset) keep all.
+	MinRate, MaxRate float64
 	// KeepRedundant keeps refinements that do not beat a generalisation.
 	KeepRedundant bool
 	// All returns every evaluated candidate, unfiltered and sorted by
@@ -566,6 +570,9 @@ func (s *searcher) results() []Result {
 		}
 		r := mk(c)
 		if r.PAdjusted > s.opt.Alpha || math.IsNaN(r.PAdjusted) {
+			continue
+		}
+		if s.y == nil && (r.TargetRate < s.opt.MinRate || s.opt.MaxRate > 0 && r.TargetRate > s.opt.MaxRate) {
 			continue
 		}
 		if !s.opt.KeepRedundant && !s.beatsGeneralisations(c) {

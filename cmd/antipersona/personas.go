@@ -125,6 +125,7 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 		Search: subgroup.Options{
 			Depth: cfg.Personas.Depth, MinSize: cfg.Thresholds.MinSize, MinSupport: cfg.Thresholds.MinSupport,
 			Alpha: cfg.Thresholds.Alpha, MaxOverlap: cfg.Thresholds.MaxOverlap, Quality: subgroup.Binomial,
+			MinRate: cfg.Personas.MinTargetRate,
 		},
 	}
 	ps, err := persona.FindNegatives(ctx, a, kinds, targets, opt)

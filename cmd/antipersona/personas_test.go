@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -82,4 +84,95 @@ func TestPersonasCustomerPersonality(t *testing.T) {
 	data := needDataset(t, "customer_personality/marketing_campaign.csv")
 	checkCRMPersonas(t, data, '\t', "ID", "Response",
 		"AcceptedCmp1,AcceptedCmp2,AcceptedCmp3,AcceptedCmp4,AcceptedCmp5,Z_CostContact,Z_Revenue")
+}
+
+// TestNegativePersonasShop measures, on a generated shop, how well the
+// negative personas match the planted negative archetypes of truth.csv:
+// for each archetype, the best F1 of a persona's members against the
+// archetype's contacts. The issue asks for F1 >= 0.8 for every archetype;
+// this is not reached yet (the figures are logged): the test guards the
+// level reached so far (six of the eight archetypes at F1 >= 0.35) so that
+// it cannot silently drop, and asserts the issue's other criterion in full:
+// no negative persona is mostly made of positive archetypes.
+func TestNegativePersonasShop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and builds a shop")
+	}
+	dir := t.TempDir()
+	mustRun(t, "generate", "--contacts", "6000", "--seed", "2", "--out", dir)
+	ws := t.TempDir()
+	mustRun(t, "init", ws)
+	cfgPath := filepath.Join(ws, "antipersona.yaml")
+	cfg, _ := os.ReadFile(cfgPath)
+	os.WriteFile(cfgPath, []byte(strings.Replace(string(cfg), "include_behaviour: false", "include_behaviour: true", 1)), 0o644)
+	for _, kf := range [][2]string{{"contacts", "contacts.csv"}, {"orders", "orders.csv"}, {"events", "events.jsonl"},
+		{"costs", "costs.csv"}, {"touches", "touches.csv"}} {
+		mustRun(t, "-w", ws, "ingest", kf[0], filepath.Join(dir, kf[1]))
+	}
+	mustRun(t, "-w", ws, "build", "--as-of", "2025-06-30")
+	assign := filepath.Join(dir, "assign.csv")
+	mustRun(t, "-w", ws, "assignments", "--out", assign)
+	members := map[string]map[string]bool{}
+	for id, row := range readCSVByID(t, assign) {
+		for _, p := range strings.Split(row["negative_persona_ids"], "|") {
+			if p == "" {
+				continue
+			}
+			if members[p] == nil {
+				members[p] = map[string]bool{}
+			}
+			members[p][id] = true
+		}
+	}
+	truth := readCSVByID(t, filepath.Join(dir, "truth.csv"))
+	arch := map[string]map[string]bool{}
+	negative := map[string]bool{}
+	for id, r := range truth {
+		a := r["archetype"]
+		if arch[a] == nil {
+			arch[a] = map[string]bool{}
+		}
+		arch[a][id] = true
+		negative[a] = r["is_negative"] == "true"
+	}
+	good := 0
+	for a, ids := range arch {
+		if !negative[a] {
+			continue
+		}
+		best, bestP := 0.0, ""
+		for p, m := range members {
+			tp := 0
+			for id := range m {
+				if ids[id] {
+					tp++
+				}
+			}
+			if tp == 0 {
+				continue
+			}
+			pr, rc := float64(tp)/float64(len(m)), float64(tp)/float64(len(ids))
+			if f := 2 * pr * rc / (pr + rc); f > best {
+				best, bestP = f, p
+			}
+		}
+		t.Logf("%-20s %5d contacts: best F1 %.2f (%s)", a, len(ids), best, bestP)
+		if best >= 0.35 {
+			good++
+		}
+	}
+	if good < 6 {
+		t.Errorf("%d negative archetypes matched with F1 >= 0.35, want at least 6 (the level reached so far)", good)
+	}
+	for p, m := range members {
+		pos := 0
+		for id := range m {
+			if truth[id]["is_negative"] != "true" {
+				pos++
+			}
+		}
+		if share := float64(pos) / float64(len(m)); share > 0.5 {
+			t.Errorf("negative persona %s is %.0f%% positive archetypes", p, 100*share)
+		}
+	}
 }
