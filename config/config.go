@@ -45,6 +45,8 @@ type Config struct {
 type Personas struct {
 	// Depth is the most conditions in a persona's description.
 	Depth int `yaml:"depth"`
+	// Positive is the most buyer personas.
+	Positive int `yaml:"positive"`
 	// PerKind is the most negative personas kept per kind (and basis).
 	PerKind int `yaml:"per_kind"`
 	// MinTargetRate is the smallest share of a negative persona's members
@@ -187,7 +189,7 @@ func Default() Config {
 			MaxOverlap: 0.9,
 			Seed:       1,
 		},
-		Personas: Personas{Depth: 3, PerKind: 3, MinTargetRate: 0.5, Negative: map[string]NegativeOverride{}},
+		Personas: Personas{Depth: 3, Positive: 6, PerKind: 3, MinTargetRate: 0.5, Negative: map[string]NegativeOverride{}},
 		Segments: Segments{
 			RFMNames: segments.DefaultRFMNames(),
 			Tags:     segments.DefaultTags(),
@@ -315,6 +317,9 @@ func (c *Config) Validate() error {
 	}
 	if r := c.Personas.MinTargetRate; r < 0 || r >= 1 {
 		return bad("personas.min_target_rate", "must be in [0, 1), got %g", r)
+	}
+	if c.Personas.Positive < 1 {
+		return bad("personas.positive", "must be at least 1")
 	}
 	if c.Personas.PerKind < 1 {
 		return bad("personas.per_kind", "must be at least 1")

@@ -136,6 +136,8 @@ segments:
 personas:
   # Most conditions in a persona's description.
   depth: 3
+  # Most buyer personas (groups where valuable customers are over-represented).
+  positive: 6
   # Most negative personas kept per kind.
   per_kind: 3
   # Smallest share of a negative persona's members that are of its kind.

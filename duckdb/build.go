@@ -229,11 +229,19 @@ func (s *Store) SegmentCounts(ctx context.Context) ([]SegmentCount, error) {
 		q += `
 	  UNION ALL SELECT 'rule', r.segment, f.monetary, f.profit FROM rule_segments r JOIN features f USING (contact_id)`
 	}
+	clusters, err := s.hasTable(ctx, "clusters")
+	if err != nil {
+		return nil, err
+	}
+	if clusters {
+		q += `
+	  UNION ALL SELECT 'cluster', 'cluster ' || c.cluster, f.monetary, f.profit FROM clusters c JOIN features f USING (contact_id)`
+	}
 	q += `)
 	SELECT grp, name, count(*), count(*) / any_value(tot.n), COALESCE(sum(monetary), 0),
 	       COALESCE(sum(monetary) / NULLIF(any_value(tot.rev), 0), 0), COALESCE(sum(profit), 0)
 	FROM g, tot GROUP BY grp, name
-	ORDER BY CASE grp WHEN 'rfm' THEN 1 WHEN 'lifecycle' THEN 2 WHEN 'tag' THEN 3 ELSE 4 END, count(*) DESC, name`
+	ORDER BY CASE grp WHEN 'rfm' THEN 1 WHEN 'lifecycle' THEN 2 WHEN 'tag' THEN 3 WHEN 'cluster' THEN 4 ELSE 5 END, count(*) DESC, name`
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("count segments: %w", err)
@@ -489,4 +497,34 @@ func (s *Store) ExportAssignments(ctx context.Context, path, format string) erro
 		return antipersona.Errorf(antipersona.EINVALID, "cannot write %s: %v", path, err)
 	}
 	return nil
+}
+
+// ReplaceClusters stores each contact's cluster (ids[i] is in labels[i]),
+// replacing the previous clustering; nil ids store none.
+func (s *Store) ReplaceClusters(ctx context.Context, ids []string, labels []int) error {
+	w := spoolSize(len(ids), 16)
+	for i, id := range ids {
+		w.str(id)
+		w.num(float64(labels[i]))
+		w.end()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE clusters (contact_id VARCHAR, cluster INTEGER)"); err != nil {
+		return err
+	}
+	if w.rows > 0 {
+		path, remove, err := s.writeSpool(w)
+		if err != nil {
+			return err
+		}
+		defer remove()
+		if _, err := tx.ExecContext(ctx, "INSERT INTO clusters SELECT * FROM "+readSpool(path, cols("contact_id VARCHAR, cluster INTEGER"))); err != nil {
+			return fmt.Errorf("store clusters: %w", err)
+		}
+	}
+	return tx.Commit()
 }

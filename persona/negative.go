@@ -115,6 +115,7 @@ type Persona struct {
 	PValue       float64              `json:"p_value"`
 	PAdjusted    float64              `json:"p_value_adjusted"`
 	Handling     string               `json:"handling,omitempty"`
+	Card         *Card                `json:"card,omitempty"`
 	Members      subgroup.Bitset      `json:"-"`
 }
 
@@ -133,6 +134,51 @@ type Analysis struct {
 	IDs       []string
 	Traits    []Column // lead-time traits
 	Behaviour []Column // features
+
+	idx  *subgroup.Index
+	used []Column // the usable columns, in the index's attribute order
+	nTr  int      // the first nTr of used are traits
+}
+
+// Index returns the selectors of every usable trait and behaviour column,
+// computed once and shared by all searches.
+func (a *Analysis) Index() (*subgroup.Index, []Column, error) {
+	if a.idx != nil {
+		return a.idx, a.used, nil
+	}
+	tab, used, err := Table(append(append([]Column{}, a.Traits...), a.Behaviour...))
+	if err != nil {
+		return nil, nil, err
+	}
+	a.nTr = 0
+	for _, c := range used {
+		if containsCol(a.Traits, c.Ident) {
+			a.nTr++
+		}
+	}
+	a.idx, a.used = subgroup.NewIndex(tab, 5, 50), used
+	return a.idx, a.used, nil
+}
+
+func containsCol(cols []Column, ident string) bool {
+	for _, c := range cols {
+		if c.Ident == ident {
+			return true
+		}
+	}
+	return false
+}
+
+// attrs returns the attribute indexes of the traits, and with behaviour
+// also those of the behaviour columns not in exclude.
+func (a *Analysis) attrs(behaviour bool, exclude []string) []int {
+	var out []int
+	for i, c := range a.used {
+		if i < a.nTr || behaviour && !contains(exclude, c.Ident) {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // FindNegatives searches, for each kind with at least one target contact,
@@ -159,26 +205,20 @@ func FindNegatives(ctx context.Context, a *Analysis, kinds []NegativeKind, targe
 		if opt.Behaviour {
 			bases = append(bases, "behaviour")
 		}
+		idx, _, err := a.Index()
+		if err != nil {
+			return nil, err
+		}
 		for _, basis := range bases {
-			cols := append([]Column{}, a.Traits...)
-			if basis == "behaviour" {
-				for _, c := range a.Behaviour {
-					if !contains(kind.Defining, c.Ident) {
-						cols = append(cols, c)
-					}
-				}
-			}
-			tab, _, err := Table(cols)
-			if err != nil {
-				return nil, err
-			}
-			if len(tab.Attrs) == 0 {
+			attrs := a.attrs(basis == "behaviour", kind.Defining)
+			if len(attrs) == 0 {
 				continue
 			}
 			so := opt.Search
 			so.Direction = subgroup.Above
 			so.Results = opt.PerKind
-			res, _, err := subgroup.Discover(ctx, tab, subgroup.Target{Binary: targets[k]}, so)
+			so.Attrs = attrs
+			res, _, err := subgroup.DiscoverIndex(ctx, idx, subgroup.Target{Binary: targets[k]}, so)
 			if err != nil {
 				return nil, fmt.Errorf("negative personas %s: %w", kind.Name, err)
 			}

@@ -58,6 +58,9 @@ func countAnd(a, b, t Bitset) (n, k int) {
 	return n, k
 }
 
+// Intersect returns |a ∩ b|.
+func Intersect(a, b Bitset) int { return intersect(a, b) }
+
 // intersect returns |a ∩ b|.
 func intersect(a, b Bitset) int {
 	n := 0

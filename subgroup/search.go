@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -86,6 +87,8 @@ type Options struct {
 	All bool
 	// Attrs restricts the search to these attribute indexes (nil = all).
 	Attrs []int
+
+	index *Index // set by DiscoverIndex
 }
 
 func (o *Options) defaults(numeric bool) {
@@ -200,6 +203,98 @@ type cand struct {
 	p       float64
 }
 
+// Index is a table's selectors with their rows, computed once so that
+// several searches (other targets, directions or attribute subsets) can
+// share them.
+type Index struct {
+	t    *Table
+	sels []Selector
+	bits []Bitset
+}
+
+// NewIndex computes the selectors of every attribute of t (see Selectors)
+// and the rows each one holds.
+func NewIndex(t *Table, bins, maxValues int) *Index {
+	if bins <= 0 {
+		bins = 5
+	}
+	if maxValues <= 0 {
+		maxValues = 50
+	}
+	x := &Index{t: t}
+	for ai := range t.Attrs {
+		a := &t.Attrs[ai]
+		sels := Selectors(t, ai, bins, maxValues)
+		bitsets := make([]Bitset, len(sels))
+		for j := range bitsets {
+			bitsets[j] = NewBitset(t.n)
+		}
+		if a.Kind == Nominal || a.Kind == Multi {
+			// One pass over the rows: label code -> selector.
+			bySel := make([]int, len(a.Labels))
+			for i := range bySel {
+				bySel[i] = -1
+			}
+			missing := -1
+			for j, sel := range sels {
+				if sel.Op == IsMissing {
+					missing = j
+					continue
+				}
+				bySel[slices.Index(a.Labels, sel.Value)] = j
+			}
+			for i := 0; i < t.n; i++ {
+				if a.Kind == Nominal {
+					c := a.Codes[i]
+					if c < 0 {
+						if missing >= 0 {
+							bitsets[missing].Set(i)
+						}
+					} else if j := bySel[c]; j >= 0 {
+						bitsets[j].Set(i)
+					}
+					continue
+				}
+				if len(a.Sets[i]) == 0 && missing >= 0 {
+					bitsets[missing].Set(i)
+				}
+				for _, c := range a.Sets[i] {
+					if j := bySel[c]; j >= 0 {
+						bitsets[j].Set(i)
+					}
+				}
+			}
+		} else {
+			for j, sel := range sels {
+				for i := 0; i < t.n; i++ {
+					if sel.Match(t, i) {
+						bitsets[j].Set(i)
+					}
+				}
+			}
+		}
+		x.sels = append(x.sels, sels...)
+		x.bits = append(x.bits, bitsets...)
+	}
+	return x
+}
+
+// Table returns the indexed table.
+func (x *Index) Table() *Table { return x.t }
+
+// Selectors returns the selectors, attribute by attribute.
+func (x *Index) Selectors() []Selector { return x.sels }
+
+// Rows returns the rows of selector j (do not modify).
+func (x *Index) Rows(j int) Bitset { return x.bits[j] }
+
+// DiscoverIndex is Discover on a prepared index; opt.Bins and
+// opt.MaxValues are those of the index.
+func DiscoverIndex(ctx context.Context, x *Index, target Target, opt Options) ([]Result, Stats, error) {
+	opt.index = x
+	return Discover(ctx, x.t, target, opt)
+}
+
 // Discover searches t for the subgroups in which target deviates in the
 // direction of opt. Results are the best by quality after the filters.
 func Discover(ctx context.Context, t *Table, target Target, opt Options) ([]Result, Stats, error) {
@@ -242,22 +337,18 @@ func Discover(ctx context.Context, t *Table, target Target, opt Options) ([]Resu
 		s.p0 = float64(s.k) / float64(s.n)
 	}
 	s.minSize = max(opt.MinSize, int(math.Ceil(opt.MinSupport*float64(s.n))))
-	attrs := opt.Attrs
-	if attrs == nil {
-		for i := range t.Attrs {
-			attrs = append(attrs, i)
-		}
+	x := opt.index
+	if x == nil {
+		x = NewIndex(t, opt.Bins, opt.MaxValues)
 	}
-	for _, ai := range attrs {
-		for _, sel := range Selectors(t, ai, opt.Bins, opt.MaxValues) {
-			b := NewBitset(s.n)
-			for i := 0; i < s.n; i++ {
-				if sel.Match(t, i) {
-					b.Set(i)
-				}
+	if opt.Attrs == nil {
+		s.sels, s.bits = x.sels, x.bits
+	} else {
+		for j, sel := range x.sels {
+			if slices.Contains(opt.Attrs, sel.Attr) {
+				s.sels = append(s.sels, sel)
+				s.bits = append(s.bits, x.bits[j])
 			}
-			s.sels = append(s.sels, sel)
-			s.bits = append(s.bits, b)
 		}
 	}
 	s.stats = Stats{Rows: s.n, Selectors: len(s.sels), Correction: opt.Correction, MinSize: s.minSize}

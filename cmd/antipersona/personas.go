@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/cluster"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/features"
@@ -60,7 +63,13 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 		}
 	}
 	// One pass over the features: ids, kind targets, traits, behaviour.
-	var sel []string
+	// The first three columns: valuable customer, converted, net revenue
+	// and profit (for buyer personas).
+	valuable := "frequency > 0 AND profit > 0"
+	if crmOnly {
+		valuable = "COALESCE(outcome, false)"
+	}
+	sel := []string{"COALESCE((" + valuable + "), false)", "COALESCE(converted, false)", "monetary", "profit"}
 	for _, k := range kinds {
 		sel = append(sel, "COALESCE(("+k.Target+"), false)")
 	}
@@ -89,6 +98,8 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	for k := range targets {
 		targets[k] = make([]bool, n)
 	}
+	valuableT, converted := make([]bool, n), make([]bool, n)
+	value, profit := make([]float64, n), make([]float64, n)
 	q := "SELECT contact_id"
 	if len(sel) > 0 {
 		q += ", " + strings.Join(sel, ", ")
@@ -100,7 +111,9 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 			return fmt.Errorf("features changed while reading")
 		}
 		a.IDs = append(a.IDs, v[0].(string))
-		j := 1
+		valuableT[row], converted[row] = v[1] == true, v[2] == true
+		value[row], profit[row] = numOrNaN(v[3]), numOrNaN(v[4])
+		j := 5
 		for k := range kinds {
 			targets[k][row] = v[j] == true
 			j++
@@ -128,8 +141,17 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 			MinRate: cfg.Personas.MinTargetRate,
 		},
 	}
+	pos, err := persona.FindPositives(ctx, a, valuableT, converted, value, profit, persona.PositiveOptions{
+		Search: opt.Search, Max: cfg.Personas.Positive, Locale: cfg.Locale})
+	if err != nil {
+		return err
+	}
 	ps, err := persona.FindNegatives(ctx, a, kinds, targets, opt)
 	if err != nil {
+		return err
+	}
+	ps = append(pos, ps...)
+	if err := m.buildClusters(ctx, cfg, s, a); err != nil {
 		return err
 	}
 	rows := make([]duckdb.PersonaRow, len(ps))
@@ -311,4 +333,91 @@ tags and rule_segments ('|'-separated). Without --out it writes to stdout.`,
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
 	cmd.Flags().StringVar(&out, "out", "", "file to write (default: stdout)")
 	return cmd
+}
+
+func numOrNaN(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	}
+	return math.NaN()
+}
+
+// clusterFeatures are the behaviours clusters are found on (with the
+// numeric and categorical traits).
+var clusterFeatures = []string{"frequency", "monetary", "recency_days", "tenure_days", "sessions", "page_views",
+	"time_on_site_seconds", "product_views", "cart_adds", "wishlist_adds", "checkouts_started", "email_opens",
+	"email_clicks", "webinars_registered", "trials_started", "returns_count", "return_rate", "discount_share",
+	"tickets", "review_score", "acquisition_cost", "profit"}
+
+// buildClusters clusters the contacts with k-prototypes and stores each
+// contact's cluster. Numbers enter as sign(x)·log(1+|x|) (counts and money
+// are heavy-tailed), then standardised by the method; categories with more
+// than 50 values are left out.
+func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s *duckdb.Store, a *persona.Analysis) error {
+	var d cluster.Data
+	addNum := func(c persona.Column) {
+		col := make([]float64, len(c.Num))
+		varies := false
+		for i, x := range c.Num {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				col[i] = math.NaN()
+				continue
+			}
+			col[i] = math.Copysign(math.Log1p(math.Abs(x)), x)
+			varies = varies || col[i] != col[0]
+		}
+		if varies {
+			d.Numeric = append(d.Numeric, col)
+			d.NumericNames = append(d.NumericNames, c.Name)
+		}
+	}
+	for _, c := range a.Traits {
+		switch c.Type {
+		case antipersona.TraitNumber:
+			addNum(c)
+		case antipersona.TraitCategory, antipersona.TraitBoolean:
+			codes := make([]int32, len(a.IDs))
+			index := map[string]int32{}
+			for i := range codes {
+				v := ""
+				if c.Str != nil {
+					v = c.Str[i]
+				} else if !math.IsNaN(c.Num[i]) {
+					v = strconv.FormatFloat(c.Num[i], 'g', -1, 64)
+				}
+				if v == "" {
+					codes[i] = -1
+					continue
+				}
+				k, ok := index[v]
+				if !ok {
+					k = int32(len(index))
+					index[v] = k
+				}
+				codes[i] = k
+			}
+			if len(index) >= 2 && len(index) <= 50 {
+				d.Categorical = append(d.Categorical, codes)
+				d.CategoricalNames = append(d.CategoricalNames, c.Name)
+			}
+		}
+	}
+	for _, c := range a.Behaviour {
+		if slices.Contains(clusterFeatures, c.Ident) {
+			addNum(c)
+		}
+	}
+	if len(a.IDs) < 20 || len(d.Numeric)+len(d.Categorical) == 0 {
+		return s.ReplaceClusters(ctx, nil, nil)
+	}
+	res, err := cluster.KPrototypes(ctx, d, cluster.Options{KMin: 2, KMax: min(8, len(a.IDs)/10), Seed: cfg.Thresholds.Seed})
+	if err != nil {
+		m.logger.Debug("clusters", "error", err)
+		return s.ReplaceClusters(ctx, nil, nil)
+	}
+	m.logger.Debug("clusters", "k", res.K, "scores", fmt.Sprint(res.Scores))
+	return s.ReplaceClusters(ctx, a.IDs, res.Labels)
 }

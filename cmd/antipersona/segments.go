@@ -41,7 +41,7 @@ thresholds and names in antipersona.yaml (segments, thresholds).`,
 					}
 					group = c.Group
 					fmt.Fprintf(w, "%s\tCONTACTS\tSHARE\tREVENUE (%s)\tOF REVENUE\tPROFIT\t\n", map[string]string{
-						"rfm": "RFM SEGMENT", "lifecycle": "LIFECYCLE", "tag": "TAG", "rule": "RULE"}[c.Group], cfg.Currency)
+						"rfm": "RFM SEGMENT", "lifecycle": "LIFECYCLE", "tag": "TAG", "cluster": "CLUSTER", "rule": "RULE"}[c.Group], cfg.Currency)
 				}
 				fmt.Fprintf(w, "%s\t%d\t%.1f%%\t%.0f\t%.1f%%\t%.0f\t\n", c.Name, c.Contacts, 100*c.Share, c.Revenue, 100*c.RevenueShare, c.Profit)
 			}

@@ -1,0 +1,292 @@
+package persona
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/subgroup"
+)
+
+// Trait is one distinguishing trait or behaviour of a persona: a condition
+// with its share inside the persona (with a 95 % Wilson interval) and among
+// all contacts, and the lift (inside / overall).
+type Trait struct {
+	Dimension string  `json:"dimension"`
+	Attribute string  `json:"attribute"`
+	Condition string  `json:"condition"`
+	Share     float64 `json:"share"`
+	ShareLow  float64 `json:"share_low"`
+	ShareHigh float64 `json:"share_high"`
+	BaseShare float64 `json:"base_share"`
+	Lift      float64 `json:"lift"`
+}
+
+// Card is what a buyer persona's card shows besides the search figures.
+type Card struct {
+	FirstName      string  `json:"first_name"`
+	Headline       string  `json:"headline"`
+	RevenueShare   float64 `json:"revenue_share"`
+	ProfitShare    float64 `json:"profit_share"`
+	ConversionRate float64 `json:"conversion_rate"`
+	BaseConversion float64 `json:"base_conversion_rate"`
+	// Traits are the most distinguishing traits and behaviours, at most
+	// three per dimension, strongest first.
+	Traits []Trait `json:"traits"`
+	// Gender is the most frequent value of a gender-like trait, if any (it
+	// picks the first name).
+	Gender string `json:"gender,omitempty"`
+}
+
+// PositiveOptions tune FindPositives.
+type PositiveOptions struct {
+	Search subgroup.Options
+	Max    int    // most personas; default 6
+	Locale string // en, pl, vi, ka: the first names
+}
+
+// FindPositives searches the groups, described by lead-time traits, in
+// which valuable customers (target) are over-represented, and makes a card
+// for each. value and profit are per-contact net revenue and profit (NaN
+// for none); converted says who bought.
+func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, value, profit []float64, opt PositiveOptions) ([]Persona, error) {
+	if opt.Max <= 0 {
+		opt.Max = 6
+	}
+	pos := 0
+	for _, t := range target {
+		if t {
+			pos++
+		}
+	}
+	if pos == 0 || pos == len(target) {
+		return nil, nil
+	}
+	idx, _, err := a.Index()
+	if err != nil {
+		return nil, err
+	}
+	attrs := a.attrs(false, nil)
+	if len(attrs) == 0 {
+		return nil, nil
+	}
+	so := opt.Search
+	so.Direction = subgroup.Above
+	so.Results = opt.Max
+	so.Attrs = attrs
+	res, _, err := subgroup.DiscoverIndex(ctx, idx, subgroup.Target{Binary: target}, so)
+	if err != nil {
+		return nil, fmt.Errorf("personas: %w", err)
+	}
+	totalValue, totalProfit := sumPositive(value, nil), sumPositive(profit, nil)
+	conv := 0
+	for _, c := range converted {
+		if c {
+			conv++
+		}
+	}
+	var out []Persona
+	for i, r := range res {
+		p := Persona{
+			ID: fmt.Sprintf("per-%d", i+1), Kind: "positive", Label: "Valuable customers", Basis: "lead_time",
+			Conditions: r.Conditions, Size: r.Size, Share: r.Share, Target: "valuable_customer",
+			TargetRate: r.TargetRate, TargetLow: r.RateLow, TargetHigh: r.RateHigh, BaseRate: r.BaseRate,
+			Lift: r.Lift, Coverage: r.Coverage, PValue: r.PValue, PAdjusted: r.PAdjusted, Members: r.Rows,
+		}
+		card := Card{BaseConversion: float64(conv) / float64(len(converted))}
+		if totalValue != 0 {
+			card.RevenueShare = sumPositive(value, r.Rows) / totalValue
+		}
+		if totalProfit != 0 {
+			card.ProfitShare = sumPositive(profit, r.Rows) / totalProfit
+		}
+		in := 0
+		for j, c := range converted {
+			if c && r.Rows.Has(j) {
+				in++
+			}
+		}
+		card.ConversionRate = float64(in) / float64(r.Size)
+		card.Traits = distinguishing(a, r, r.Size)
+		card.Gender = mostFrequent(a, r.Rows, "gender", "sex", "plec", "płeć", "gioi_tinh")
+		card.FirstName = FirstName(opt.Locale, card.Gender, p.ID+r.Description)
+		card.Headline = headline(r)
+		p.Name = card.FirstName + ": " + card.Headline
+		p.Description = fmt.Sprintf("%s: %d contacts (%.1f%%), %.0f%% of net revenue and %.0f%% of profit; %.1f%% of them are valuable customers against %.1f%% overall (%.1f×).",
+			r.Description, r.Size, 100*r.Share, 100*card.RevenueShare, 100*card.ProfitShare, 100*r.TargetRate, 100*r.BaseRate, r.Lift)
+		p.Card = &card
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// sumPositive sums the non-NaN values of xs over the rows of b (all rows
+// when b is nil).
+func sumPositive(xs []float64, b subgroup.Bitset) float64 {
+	s := 0.0
+	for i, x := range xs {
+		if !math.IsNaN(x) && (b == nil || b.Has(i)) {
+			s += x
+		}
+	}
+	return s
+}
+
+// headline renders a persona's conditions in words.
+func headline(r subgroup.Result) string {
+	var parts []string
+	for _, c := range r.Conditions {
+		switch v := c.Value.(type) {
+		case nil:
+			parts = append(parts, "no "+c.Attribute)
+		case float64:
+			parts = append(parts, fmt.Sprintf("%s %s %s", c.Attribute, c.Op, FormatValue(v)))
+		default:
+			if c.Op == "in" {
+				parts = append(parts, fmt.Sprintf("%s: %v", c.Attribute, v))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s %v", c.Attribute, v))
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FormatValue prints a number for people: integers as such, others with
+// two decimals (or three significant digits below 1).
+func FormatValue(v float64) string {
+	switch {
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return fmt.Sprintf("%.0f", v)
+	case math.Abs(v) < 1:
+		return fmt.Sprintf("%.3g", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
+}
+
+// distinguishing returns, per dimension, the three trait values (category
+// equality, or a quantile bin of a number) whose share inside rows most
+// exceeds their share among all contacts, keeping only those whose Wilson
+// interval lies above the overall share.
+func distinguishing(a *Analysis, r subgroup.Result, size int) []Trait {
+	idx, used, err := a.Index()
+	if err != nil {
+		return nil
+	}
+	tab := idx.Table()
+	n := tab.Rows()
+	inConds := map[string]bool{}
+	for _, c := range r.Conditions {
+		inConds[c.Attribute] = true
+	}
+	var cands []Trait
+	for j, sel := range idx.Selectors() {
+		col := used[sel.Attr]
+		if sel.Op == subgroup.IsMissing || inConds[col.Name] {
+			continue
+		}
+		rows := idx.Rows(j)
+		all, in := rows.Count(), subgroup.Intersect(rows, r.Rows)
+		if all == 0 || in == 0 {
+			continue
+		}
+		share, base := float64(in)/float64(size), float64(all)/float64(n)
+		lo, hi := subgroup.Wilson(in, size, 1.959963984540054)
+		if lo <= base || share/base < 1.2 {
+			continue
+		}
+		dim := string(col.Dimension)
+		if dim == "" {
+			dim = string(antipersona.DimensionOther)
+		}
+		cands = append(cands, Trait{Dimension: dim, Attribute: col.Name, Condition: selText(tab, sel),
+			Share: share, ShareLow: lo, ShareHigh: hi, BaseShare: base, Lift: share / base})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Lift > cands[j].Lift })
+	perDim := map[string]int{}
+	perAttr := map[string]bool{}
+	var out []Trait
+	for _, c := range cands {
+		if perDim[c.Dimension] >= 3 || perAttr[c.Attribute] {
+			continue
+		}
+		perDim[c.Dimension]++
+		perAttr[c.Attribute] = true
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Dimension < out[j].Dimension })
+	return out
+}
+
+// selText renders a selector with people-friendly numbers.
+func selText(t *subgroup.Table, s subgroup.Selector) string {
+	name := t.Attrs[s.Attr].Name
+	switch s.Op {
+	case subgroup.Lt:
+		return name + " < " + FormatValue(s.Hi)
+	case subgroup.Ge:
+		return name + " >= " + FormatValue(s.Lo)
+	case subgroup.Between:
+		return FormatValue(s.Lo) + " <= " + name + " < " + FormatValue(s.Hi)
+	}
+	return s.Text(t)
+}
+
+// mostFrequent returns the most frequent value, among rows, of the first
+// trait whose identifier is one of idents.
+func mostFrequent(a *Analysis, rows subgroup.Bitset, idents ...string) string {
+	for _, c := range a.Traits {
+		if !contains(idents, c.Ident) || c.Str == nil {
+			continue
+		}
+		count := map[string]int{}
+		for i, v := range c.Str {
+			if v != "" && rows.Has(i) {
+				count[v]++
+			}
+		}
+		best, bn := "", 0
+		for v, k := range count {
+			if k > bn || k == bn && v < best {
+				best, bn = v, k
+			}
+		}
+		return best
+	}
+	return ""
+}
+
+// firstNames are common first names per locale and gender.
+var firstNames = map[string]map[string][]string{
+	"en": {"f": {"Emma", "Olivia", "Grace", "Sophie", "Hannah", "Alice"}, "m": {"James", "Oliver", "Thomas", "Daniel", "Henry", "Jack"}},
+	"pl": {"f": {"Anna", "Natalia", "Katarzyna", "Magdalena", "Zofia", "Agnieszka"}, "m": {"Jan", "Piotr", "Tomasz", "Krzysztof", "Michał", "Paweł"}},
+	"vi": {"f": {"Lan", "Hoa", "Mai", "Linh", "Thảo", "Hương"}, "m": {"Minh", "Dũng", "Hùng", "Tuấn", "Nam", "Quang"}},
+	"ka": {"f": {"ნინო", "მარიამ", "თამარ", "ანა", "ეკა", "სალომე"}, "m": {"გიორგი", "დავით", "ლევან", "ნიკა", "ირაკლი", "ლუკა"}},
+}
+
+// FirstName picks a first name for a persona, deterministically from key,
+// in the locale's language and matching a gender value ("female", "male",
+// "kobieta", "nữ"...; anything else picks from both lists).
+func FirstName(locale, gender, key string) string {
+	names, ok := firstNames[locale]
+	if !ok {
+		names = firstNames["en"]
+	}
+	var pool []string
+	switch strings.ToLower(gender) {
+	case "female", "f", "woman", "k", "kobieta", "nữ", "nu", "ქალი":
+		pool = names["f"]
+	case "male", "m", "man", "mężczyzna", "nam", "კაცი":
+		pool = names["m"]
+	default:
+		pool = append(append([]string{}, names["f"]...), names["m"]...)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return pool[int(h.Sum32()%uint32(len(pool)))]
+}
