@@ -28,7 +28,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzSpoolString -fuzztime 30s ./duckdb/
 
 docs:
-	$(GO) generate ./features ./ingest ./segments
+	$(GO) generate ./features ./ingest ./segments ./persona
 
 clean:
 	rm -rf bin antipersona-demo

@@ -78,6 +78,12 @@ func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, v
 	so.Direction = subgroup.Above
 	so.Results = opt.Max
 	so.Attrs = attrs
+	// Buyer personas are meant to be told apart: at most half of two
+	// personas' contacts together may be shared.
+	so.MaxOverlap = min(positiveOverlap, so.MaxOverlap)
+	if so.MaxOverlap <= 0 {
+		so.MaxOverlap = positiveOverlap
+	}
 	res, _, err := subgroup.DiscoverIndex(ctx, idx, subgroup.Target{Binary: target}, so)
 	if err != nil {
 		return nil, fmt.Errorf("personas: %w", err)
@@ -90,6 +96,7 @@ func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, v
 		}
 	}
 	var out []Persona
+	usedNames := map[string]bool{}
 	for i, r := range res {
 		p := Persona{
 			ID: fmt.Sprintf("per-%d", i+1), Kind: "positive", Label: "Valuable customers", Basis: "lead_time",
@@ -113,7 +120,8 @@ func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, v
 		card.ConversionRate = float64(in) / float64(r.Size)
 		card.Traits = distinguishing(a, r, r.Size)
 		card.Gender = mostFrequent(a, r.Rows, "gender", "sex", "plec", "płeć", "gioi_tinh")
-		card.FirstName = FirstName(opt.Locale, card.Gender, p.ID+r.Description)
+		card.FirstName = FirstName(opt.Locale, card.Gender, p.ID+r.Description, usedNames)
+		usedNames[card.FirstName] = true
 		card.Headline = headline(r)
 		p.Name = card.FirstName + ": " + card.Headline
 		p.Description = fmt.Sprintf("%s: %d contacts (%.1f%%), %.0f%% of net revenue and %.0f%% of profit; %.1f%% of them are valuable customers against %.1f%% overall (%.1f×).",
@@ -271,8 +279,9 @@ var firstNames = map[string]map[string][]string{
 
 // FirstName picks a first name for a persona, deterministically from key,
 // in the locale's language and matching a gender value ("female", "male",
-// "kobieta", "nữ"...; anything else picks from both lists).
-func FirstName(locale, gender, key string) string {
+// "kobieta", "nữ"...; anything else picks from both lists), skipping names
+// already taken by other personas while the pool lasts.
+func FirstName(locale, gender, key string, taken map[string]bool) string {
 	names, ok := firstNames[locale]
 	if !ok {
 		names = firstNames["en"]
@@ -288,5 +297,14 @@ func FirstName(locale, gender, key string) string {
 	}
 	h := fnv.New32a()
 	h.Write([]byte(key))
-	return pool[int(h.Sum32()%uint32(len(pool)))]
+	start := int(h.Sum32() % uint32(len(pool)))
+	for i := range pool {
+		if name := pool[(start+i)%len(pool)]; !taken[name] {
+			return name
+		}
+	}
+	return pool[start]
 }
+
+// positiveOverlap is the largest Jaccard index between two buyer personas.
+const positiveOverlap = 0.5

@@ -398,3 +398,28 @@ func BenchmarkDiscover(b *testing.B) {
 		})
 	}
 }
+
+// TestIndexAttrs: a search on a shared index restricted to some attributes
+// finds what a search on a table of only those attributes finds.
+func TestIndexAttrs(t *testing.T) {
+	tab, bought, _ := loadFixture(t)
+	sub, _ := NewTable(tab.Attrs[0], tab.Attrs[3], tab.Attrs[5])
+	opt := Options{Bins: 4, Depth: 2, Direction: Below}
+	want, _, err := Discover(context.Background(), sub, Target{Binary: bought}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Attrs = []int{0, 3, 5}
+	got, _, err := DiscoverIndex(context.Background(), NewIndex(tab, 4, 50), Target{Binary: bought}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(got) == 0 {
+		t.Fatalf("got %d results, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Description != want[i].Description || got[i].Size != want[i].Size || got[i].PAdjusted != want[i].PAdjusted {
+			t.Errorf("%d: %s (%d, %g) vs %s (%d, %g)", i, got[i].Description, got[i].Size, got[i].PAdjusted, want[i].Description, want[i].Size, want[i].PAdjusted)
+		}
+	}
+}

@@ -129,7 +129,13 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 		}
 	}
 	if !m.jsonOut {
+		if err := m.printTopPersonas(ctx, s); err != nil {
+			return res, err
+		}
 		fmt.Fprintf(m.Stdout, "\nDone in %s. Next (with the binary from 'make build' on your PATH):\n", time.Since(start).Round(time.Second))
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s personas\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s segments\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s assignments --out assignments.csv\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s status\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s traits\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s features --format csv --out features.csv\n", res.Workspace)

@@ -261,9 +261,13 @@ to the contacts give the size and rate exactly. Kinds and definitions: docs/pers
 				return nil
 			}
 			w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tKIND\tSIZE\tSHARE\tRATE (95% CI)\tBASE\tLIFT\tCOVERAGE\tP ADJ\tHANDLING\tCONDITIONS")
+			fmt.Fprintln(w, "ID\tPERSONA\tSIZE\tSHARE\tRATE (95% CI)\tBASE\tLIFT\tCOVERAGE\tP ADJ\tHANDLING\tCONDITIONS")
 			for _, p := range ps {
-				fmt.Fprintf(w, "%s\t%s\t%d\t%.1f%%\t%.1f%% (%.1f-%.1f)\t%.1f%%\t%.1f\t%.0f%%\t%s\t%s\t%s\n", p.ID, p.Label, p.Size, 100*p.Share,
+				label := p.Label
+				if p.Card != nil {
+					label = p.Card.FirstName + " (" + strings.ToLower(p.Label) + ")"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%d\t%.1f%%\t%.1f%% (%.1f-%.1f)\t%.1f%%\t%.1f\t%.0f%%\t%s\t%s\t%s\n", p.ID, label, p.Size, 100*p.Share,
 					100*p.TargetRate, 100*p.TargetLow, 100*p.TargetHigh, 100*p.BaseRate, p.Lift, 100*p.Coverage, pval(p.PAdjusted), p.Handling, condText(p.Conditions))
 			}
 			return w.Flush()
@@ -281,11 +285,7 @@ func condText(cs []subgroup.Condition) string {
 		case nil:
 			parts = append(parts, c.Attribute+" "+c.Op)
 		case float64:
-			if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-				parts = append(parts, fmt.Sprintf("%s %s %.0f", c.Attribute, c.Op, v))
-			} else {
-				parts = append(parts, fmt.Sprintf("%s %s %g", c.Attribute, c.Op, v))
-			}
+			parts = append(parts, fmt.Sprintf("%s %s %s", c.Attribute, c.Op, persona.FormatValue(v)))
 		default:
 			parts = append(parts, fmt.Sprintf("%s %s %v", c.Attribute, c.Op, v))
 		}
@@ -345,13 +345,6 @@ func numOrNaN(v any) float64 {
 	return math.NaN()
 }
 
-// clusterFeatures are the behaviours clusters are found on (with the
-// numeric and categorical traits).
-var clusterFeatures = []string{"frequency", "monetary", "recency_days", "tenure_days", "sessions", "page_views",
-	"time_on_site_seconds", "product_views", "cart_adds", "wishlist_adds", "checkouts_started", "email_opens",
-	"email_clicks", "webinars_registered", "trials_started", "returns_count", "return_rate", "discount_share",
-	"tickets", "review_score", "acquisition_cost", "profit"}
-
 // buildClusters clusters the contacts with k-prototypes and stores each
 // contact's cluster. Numbers enter as sign(x)·log(1+|x|) (counts and money
 // are heavy-tailed), then standardised by the method; categories with more
@@ -406,7 +399,7 @@ func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s *duckdb.S
 		}
 	}
 	for _, c := range a.Behaviour {
-		if slices.Contains(clusterFeatures, c.Ident) {
+		if slices.Contains(persona.ClusterFeatures(), c.Ident) {
 			addNum(c)
 		}
 	}
@@ -420,4 +413,44 @@ func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s *duckdb.S
 	}
 	m.logger.Debug("clusters", "k", res.K, "scores", fmt.Sprint(res.Scores))
 	return s.ReplaceClusters(ctx, a.IDs, res.Labels)
+}
+
+// printTopPersonas prints the best buyer personas and the best negative
+// persona of each kind of the last build, for the demo.
+func (m *Main) printTopPersonas(ctx context.Context, s *duckdb.Store) error {
+	docs, err := s.Personas(ctx)
+	if err != nil {
+		return err
+	}
+	var pos, neg []persona.Persona
+	seen := map[string]bool{}
+	for _, d := range docs {
+		var p persona.Persona
+		if err := json.Unmarshal(d, &p); err != nil {
+			return err
+		}
+		switch {
+		case p.Kind == "positive" && len(pos) < 3:
+			pos = append(pos, p)
+		case p.Kind == "negative" && !seen[p.NegativeKind]:
+			seen[p.NegativeKind] = true
+			neg = append(neg, p)
+		}
+	}
+	w := m.Stdout
+	fmt.Fprintln(w, "\nBuyer personas (where valuable customers are over-represented):")
+	for _, p := range pos {
+		rev := 0.0
+		if p.Card != nil {
+			rev = p.Card.RevenueShare
+		}
+		fmt.Fprintf(w, "  %-8s %-48s %6d contacts (%4.1f%%)  %4.1f%% valuable vs %4.1f%%  %3.0f%% of revenue\n",
+			p.ID, p.Name, p.Size, 100*p.Share, 100*p.TargetRate, 100*p.BaseRate, 100*rev)
+	}
+	fmt.Fprintln(w, "\nNegative personas (best of each kind):")
+	for _, p := range neg {
+		fmt.Fprintf(w, "  %-22s %-28s %-52s %6d contacts  %4.1f%% vs %4.1f%%  -> %s\n",
+			p.ID, p.Label, condText(p.Conditions), p.Size, 100*p.TargetRate, 100*p.BaseRate, p.Handling)
+	}
+	return nil
 }
