@@ -57,6 +57,12 @@ behaviours: per dimension (demographic, socio-economic, geographic, psychographi
 behavioural) up to three values whose share in the group has a 95 % Wilson interval above
 their share among all contacts, with the lift.
 
+Every persona, buyer or negative, has an SVG avatar (` + "`avatar_svg`" + ` in the JSON; ` + "`antipersona personas --avatars DIR`" + ` writes them as files), drawn deterministically from its members: the most
+frequent gender sets the hair, a median age of 60 or more greys it, the most
+over-represented interests add glasses (reading, technology), headphones (music, audio), a
+leaf (gardening, nature) or a mat (yoga, fitness); negative personas carry a red badge with a
+minus sign and the word "negative".
+
 ## Kinds of negative persona
 
 Each kind's target is an SQL condition over the features (docs/features.md); change it in

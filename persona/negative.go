@@ -116,6 +116,7 @@ type Persona struct {
 	PAdjusted    float64              `json:"p_value_adjusted"`
 	Handling     string               `json:"handling,omitempty"`
 	Card         *Card                `json:"card,omitempty"`
+	Avatar       string               `json:"avatar_svg"` // a deterministic SVG face (see Avatar)
 	Members      subgroup.Bitset      `json:"-"`
 }
 
@@ -238,6 +239,10 @@ func FindNegatives(ctx context.Context, a *Analysis, kinds []NegativeKind, targe
 				})
 			}
 		}
+	}
+	for i := range out {
+		p := &out[i]
+		p.Avatar = Avatar(avatarSpec(a, p, mostFrequent(a, p.Members, genderIdents...)))
 	}
 	return out, nil
 }

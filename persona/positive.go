@@ -119,7 +119,7 @@ func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, v
 		}
 		card.ConversionRate = float64(in) / float64(r.Size)
 		card.Traits = distinguishing(a, r, r.Size)
-		card.Gender = mostFrequent(a, r.Rows, "gender", "sex", "plec", "płeć", "gioi_tinh")
+		card.Gender = mostFrequent(a, r.Rows, genderIdents...)
 		card.FirstName = FirstName(opt.Locale, card.Gender, p.ID+r.Description, usedNames)
 		usedNames[card.FirstName] = true
 		card.Headline = headline(r)
@@ -127,6 +127,7 @@ func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, v
 		p.Description = fmt.Sprintf("%s: %d contacts (%.1f%%), %.0f%% of net revenue and %.0f%% of profit; %.1f%% of them are valuable customers against %.1f%% overall (%.1f×).",
 			r.Description, r.Size, 100*r.Share, 100*card.RevenueShare, 100*card.ProfitShare, 100*r.TargetRate, 100*r.BaseRate, r.Lift)
 		p.Card = &card
+		p.Avatar = Avatar(avatarSpec(a, &p, card.Gender))
 		out = append(out, p)
 	}
 	return out, nil
@@ -305,6 +306,9 @@ func FirstName(locale, gender, key string, taken map[string]bool) string {
 	}
 	return pool[start]
 }
+
+// genderIdents are identifiers of gender traits in en, pl, vi.
+var genderIdents = []string{"gender", "sex", "plec", "płeć", "gioi_tinh", "giới_tính"}
 
 // positiveOverlap is the largest Jaccard index between two buyer personas.
 const positiveOverlap = 0.5

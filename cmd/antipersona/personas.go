@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -215,6 +216,7 @@ func quoteIdentSQL(s string) string { return `"` + strings.ReplaceAll(s, `"`, `"
 
 func (m *Main) personasCommand() *cobra.Command {
 	var negative bool
+	var avatars string
 	cmd := &cobra.Command{
 		Use:   "personas",
 		Short: "List the personas and negative personas found by the last build",
@@ -227,7 +229,8 @@ overall with a 95 % interval, lift, coverage of all such contacts, the p-value a
 (Holm) over every group tested, and the recommended handling. The conditions re-applied
 to the contacts give the size and rate exactly. Kinds and definitions: docs/personas.md.`,
 		Example: `  antipersona personas --negative
-  antipersona personas --json`,
+  antipersona personas --json
+  antipersona personas --avatars avatars/`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, s, err := m.openWorkspace(cmd.Context())
@@ -253,6 +256,17 @@ to the contacts give the size and rate exactly. Kinds and definitions: docs/pers
 			if ps == nil {
 				ps = []persona.Persona{}
 			}
+			if avatars != "" {
+				if err := os.MkdirAll(avatars, 0o755); err != nil {
+					return err
+				}
+				for _, p := range ps {
+					if err := os.WriteFile(filepath.Join(avatars, p.ID+".svg"), []byte(p.Avatar), 0o644); err != nil {
+						return err
+					}
+				}
+				m.info("%d avatars written to %s", len(ps), avatars)
+			}
 			if m.jsonOut {
 				return m.printJSON(map[string]any{"personas": ps})
 			}
@@ -274,6 +288,7 @@ to the contacts give the size and rate exactly. Kinds and definitions: docs/pers
 		},
 	}
 	cmd.Flags().BoolVar(&negative, "negative", false, "only negative personas")
+	cmd.Flags().StringVar(&avatars, "avatars", "", "also write each persona's avatar to DIR/<id>.svg")
 	return cmd
 }
 
