@@ -528,3 +528,71 @@ func (s *Store) ReplaceClusters(ctx context.Context, ids []string, labels []int)
 	}
 	return tx.Commit()
 }
+
+// PersonaSignal is one channel or event that distinguishes a persona's
+// members: the share of them with it, the share among the comparison
+// group, and the lift (share / base).
+type PersonaSignal struct {
+	Persona string  `json:"-"`
+	Kind    string  `json:"-"` // channel, before_first_order, before_departure
+	Name    string  `json:"name"`
+	Share   float64 `json:"share"`
+	Base    float64 `json:"base_share"`
+	Lift    float64 `json:"lift"`
+	Members int64   `json:"members"` // members in the comparison (buyers, passive contacts, all)
+}
+
+// ComputePersonaSignals stores, for every persona of the last build, the
+// touch channels that reached its members, the events in the window days
+// before their first order, and the events in the window days before their
+// last activity for members passive for more than activeDays, each
+// compared with all contacts (all buyers, all passive contacts); only
+// signals held by at least 10 % of the members with a lift of 1.2 or more,
+// the five strongest of each kind.
+func (s *Store) ComputePersonaSignals(ctx context.Context, asOf time.Time, activeDays, window int) error {
+	cutoff := quoteLit(asOf.AddDate(0, 0, 1).Format(time.DateOnly))
+	q := fmt.Sprintf(`CREATE OR REPLACE TABLE persona_signals AS
+WITH f AS (SELECT contact_id, first_order_at, last_event_at, days_since_last_activity FROM features),
+m AS (SELECT persona_id, contact_id FROM persona_members),
+e AS (SELECT contact_id, CASE WHEN type = 'page' THEN 'page: ' || event ELSE event END AS name, ts FROM events
+      WHERE contact_id IS NOT NULL AND event IS NOT NULL AND type IN ('track', 'page') AND ts < TIMESTAMP %[1]s
+        AND event NOT IN ('Order Completed', 'Order Refunded', 'Order Cancelled')),
+pop AS (
+  SELECT 'channel' AS kind, contact_id FROM f
+  UNION ALL SELECT 'before_first_order', contact_id FROM f WHERE first_order_at IS NOT NULL
+  UNION ALL SELECT 'before_departure', contact_id FROM f WHERE days_since_last_activity > %[2]d AND last_event_at IS NOT NULL),
+has AS (
+  SELECT DISTINCT 'channel' AS kind, contact_id, channel AS name FROM touches
+    WHERE contact_id IS NOT NULL AND channel IS NOT NULL AND (ts IS NULL OR ts < TIMESTAMP %[1]s)
+  UNION ALL SELECT DISTINCT 'before_first_order', e.contact_id, e.name FROM e JOIN f USING (contact_id)
+    WHERE f.first_order_at IS NOT NULL AND e.ts < f.first_order_at AND e.ts >= f.first_order_at - INTERVAL %[3]d DAY
+  UNION ALL SELECT DISTINCT 'before_departure', e.contact_id, e.name FROM e JOIN f USING (contact_id)
+    WHERE f.days_since_last_activity > %[2]d AND e.ts <= f.last_event_at AND e.ts > f.last_event_at - INTERVAL %[3]d DAY),
+base AS (SELECT h.kind, h.name, count(*) / any_value(p.n) AS base
+         FROM has h JOIN (SELECT kind, count(*) AS n FROM pop GROUP BY kind) p USING (kind) GROUP BY h.kind, h.name),
+mp AS (SELECT m.persona_id, pop.kind, count(*) AS n FROM m JOIN pop USING (contact_id) GROUP BY ALL),
+mh AS (SELECT m.persona_id, h.kind, h.name, count(*) AS k FROM m JOIN has h USING (contact_id) GROUP BY ALL),
+j AS (SELECT mh.persona_id, mh.kind, mh.name, mh.k / mp.n AS share, base.base, (mh.k / mp.n) / base.base AS lift, mp.n AS members
+      FROM mh JOIN mp USING (persona_id, kind) JOIN base USING (kind, name))
+SELECT * FROM j WHERE share >= 0.1 AND lift >= 1.2
+QUALIFY row_number() OVER (PARTITION BY persona_id, kind ORDER BY lift DESC, name) <= 5`, cutoff, activeDays, window)
+	if _, err := s.db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("persona signals: %w", err)
+	}
+	return nil
+}
+
+// PersonaSignals returns the stored signals by persona id.
+func (s *Store) PersonaSignals(ctx context.Context) (map[string][]PersonaSignal, error) {
+	ok, err := s.hasTable(ctx, "persona_signals")
+	if err != nil || !ok {
+		return nil, err
+	}
+	out := map[string][]PersonaSignal{}
+	err = s.Scan(ctx, "SELECT persona_id, kind, name, share, base, lift, members FROM persona_signals ORDER BY persona_id, kind, lift DESC, name", func(v []any) error {
+		p := PersonaSignal{Persona: v[0].(string), Kind: v[1].(string), Name: v[2].(string), Share: v[3].(float64), Base: v[4].(float64), Lift: v[5].(float64), Members: v[6].(int64)}
+		out[p.Persona] = append(out[p.Persona], p)
+		return nil
+	})
+	return out, err
+}

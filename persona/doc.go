@@ -57,6 +57,13 @@ behaviours: per dimension (demographic, socio-economic, geographic, psychographi
 behavioural) up to three values whose share in the group has a 95 % Wilson interval above
 their share among all contacts, with the lift.
 
+Every persona also carries signals (in ` + "`personas --json`" + `): the campaign channels that
+reached its members (touches), the events of the 30 days before its members' first order, and
+the events of the 30 days before the last activity of its members who left (no activity for
+more than ` + "`thresholds.active_days`" + `), each as the share of those members, the share among all
+contacts (all buyers; all who left) and the lift; kept when at least 10 % of the members
+have it with a lift of 1.2 or more, the five strongest of each kind.
+
 Every persona, buyer or negative, has an SVG avatar (` + "`avatar_svg`" + ` in the JSON; ` + "`antipersona personas --avatars DIR`" + ` writes them as files), drawn deterministically from its members: the most
 frequent gender sets the hair, a median age of 60 or more greys it, the most
 over-represented interests add glasses (reading, technology), headphones (music, audio), a

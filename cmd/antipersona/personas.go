@@ -172,6 +172,9 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	if err := s.ReplacePersonas(ctx, rows); err != nil {
 		return err
 	}
+	if err := s.ComputePersonaSignals(ctx, sum.Build.AsOf, cfg.Thresholds.ActiveDays, signalWindowDays); err != nil {
+		return err
+	}
 	m.logger.Debug("personas", "negative", len(ps), "kinds", len(kinds), "seconds", time.Since(start).Seconds())
 	return nil
 }
@@ -214,6 +217,17 @@ func setValue(c *persona.Column, i int, v any) {
 
 func quoteIdentSQL(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+// signalWindowDays is how far before a first order (or the last activity
+// of a contact who left) events count as what preceded it.
+const signalWindowDays = 30
+
+// personaOut is a persona as personas prints it: with its signals
+// (channels, what precedes a first order and a departure).
+type personaOut struct {
+	persona.Persona
+	Signals map[string][]duckdb.PersonaSignal `json:"signals"`
+}
+
 func (m *Main) personasCommand() *cobra.Command {
 	var negative bool
 	var avatars string
@@ -227,7 +241,12 @@ bargain hunters, fans who cannot afford it, researchers, fast churners; low conv
 for a CRM export) is over-represented: its size and share, the kind's rate inside vs
 overall with a 95 % interval, lift, coverage of all such contacts, the p-value adjusted
 (Holm) over every group tested, and the recommended handling. The conditions re-applied
-to the contacts give the size and rate exactly. Kinds and definitions: docs/personas.md.`,
+to the contacts give the size and rate exactly. Kinds and definitions: docs/personas.md.
+
+With --json each persona also has its card (buyer personas), its SVG avatar and its
+signals: the campaign channels that reached its members, the events of the 30 days before
+their first order and the events of the 30 days before the last activity of those who
+left, each with the share of members, the share among all contacts and the lift.`,
 		Example: `  antipersona personas --negative
   antipersona personas --json
   antipersona personas --avatars avatars/`,
@@ -242,19 +261,27 @@ to the contacts give the size and rate exactly. Kinds and definitions: docs/pers
 			if err != nil {
 				return err
 			}
-			var ps []persona.Persona
+			signals, err := s.PersonaSignals(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var ps []personaOut
 			for _, d := range docs {
-				var p persona.Persona
-				if err := json.Unmarshal(d, &p); err != nil {
+				var p personaOut
+				if err := json.Unmarshal(d, &p.Persona); err != nil {
 					return err
 				}
 				if negative && p.Kind != "negative" {
 					continue
 				}
+				p.Signals = map[string][]duckdb.PersonaSignal{"channel": {}, "before_first_order": {}, "before_departure": {}}
+				for _, sg := range signals[p.ID] {
+					p.Signals[sg.Kind] = append(p.Signals[sg.Kind], sg)
+				}
 				ps = append(ps, p)
 			}
 			if ps == nil {
-				ps = []persona.Persona{}
+				ps = []personaOut{}
 			}
 			if avatars != "" {
 				if err := os.MkdirAll(avatars, 0o755); err != nil {
