@@ -162,7 +162,7 @@ func Default() Config {
 		Ingest: Ingest{
 			MissingValues: []string{"", "NA", "N/A", "n/a", "null", "NULL", "None", "nan", "NaN", "Select", "-", "?"},
 			SampleRows:    10000,
-			BatchRows:     200000,
+			BatchRows:     500000,
 		},
 		Contacts: Contacts{
 			PositiveValues: []string{"1", "true", "yes", "y", "t", "tak", "có", "converted"},

@@ -22,7 +22,7 @@ ingest:
   sample_rows: 10000
   # Rows stored per transaction (a crash loses at most the batch in flight,
   # which the next run of the same ingest completes).
-  batch_rows: 200000
+  batch_rows: 500000
   # Column mappings per kind: logical field -> column name in your files.
   # Fields: contacts: id, email, phone, created_at
   #         events: contact, anonymous_id, time, event, message_id, session_id

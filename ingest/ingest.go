@@ -108,7 +108,7 @@ type Options struct {
 	// 10000.
 	SampleRows int
 	// BatchRows is the maximum number of rows per batch handed to the sink;
-	// 0 means 200000.
+	// 0 means 500000.
 	BatchRows int
 	// Progress, when set, is called from time to time with the number of
 	// bytes of the file consumed so far (compressed bytes for .gz files).
@@ -165,7 +165,7 @@ var (
 
 const (
 	defaultSampleRows = 10000
-	defaultBatchRows  = 200000
+	defaultBatchRows  = 500000
 	// maxLine is the longest JSON line read; a longer line is rejected.
 	maxLine = 16 << 20
 )

@@ -16,7 +16,7 @@ import (
 const segmentWorkers = 2
 
 // maxChunkBytes bounds the memory of one chunk of lines.
-const maxChunkBytes = 64 << 20
+const maxChunkBytes = 256 << 20
 
 // segChunk is a run of consecutive non-empty lines parsed by one worker.
 type segChunk struct {
@@ -57,7 +57,7 @@ func (d *driver) runSegment() error {
 	defer cancel()
 
 	jobs := make(chan *segChunk, segmentWorkers)
-	queue := make(chan *segChunk, 2*segmentWorkers)
+	queue := make(chan *segChunk, segmentWorkers)
 	var readErr error
 	var wg sync.WaitGroup
 
