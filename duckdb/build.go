@@ -272,28 +272,15 @@ type ColumnType struct {
 
 // Describe returns the columns of query without running it.
 func (s *Store) Describe(ctx context.Context, query string) ([]ColumnType, error) {
-	rows, err := s.db.QueryContext(ctx, "DESCRIBE "+query)
+	var out []ColumnType
+	err := s.Scan(ctx, "DESCRIBE "+query, func(v []any) error {
+		out = append(out, ColumnType{Name: fmt.Sprint(v[0]), Type: fmt.Sprint(v[1])})
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("describe: %w", err)
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	var out []ColumnType
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		out = append(out, ColumnType{Name: fmt.Sprint(vals[0]), Type: fmt.Sprint(vals[1])})
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ScanFeatures calls fn for every row of the features table, in contact_id
@@ -304,27 +291,13 @@ func (s *Store) ScanFeatures(ctx context.Context, cols []string, fn func(id stri
 	for _, c := range cols {
 		sel += ", " + quoteIdent(c)
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+sel+" FROM features ORDER BY contact_id")
+	err := s.Scan(ctx, "SELECT "+sel+" FROM features ORDER BY contact_id", func(v []any) error {
+		return fn(v[0].(string), v[1:])
+	})
 	if err != nil {
 		return fmt.Errorf("read features: %w", err)
 	}
-	defer rows.Close()
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols)+1)
-	var id string
-	ptrs[0] = &id
-	for i := range vals {
-		ptrs[i+1] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		if err := fn(id, vals); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return nil
 }
 
 // ReplaceRuleSegments stores the rule segment memberships of the last build
@@ -336,26 +309,40 @@ func (s *Store) ReplaceRuleSegments(ctx context.Context, members [][2]string) er
 		w.str(m[1])
 		w.end()
 	}
-	cs := cols("contact_id VARCHAR, segment VARCHAR")
+	return s.replaceTable(ctx, "rule_segments", "contact_id VARCHAR, segment VARCHAR", w)
+}
+
+// replaceTable replaces table name (columns ddl) with the rows of w, in
+// one transaction.
+func (s *Store) replaceTable(ctx context.Context, name, ddl string, w *spool) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE rule_segments (contact_id VARCHAR, segment VARCHAR)"); err != nil {
+	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE "+name+" ("+ddl+")"); err != nil {
+		return fmt.Errorf("store %s: %w", name, err)
+	}
+	if err := s.insertSpool(ctx, tx, name, ddl, w); err != nil {
 		return err
 	}
-	if w.rows > 0 {
-		path, remove, err := s.writeSpool(w)
-		if err != nil {
-			return err
-		}
-		defer remove()
-		if _, err := tx.ExecContext(ctx, "INSERT INTO rule_segments SELECT * FROM "+readSpool(path, cs)); err != nil {
-			return fmt.Errorf("store rule segments: %w", err)
-		}
-	}
 	return tx.Commit()
+}
+
+// insertSpool inserts the rows of w (columns ddl) into table within tx.
+func (s *Store) insertSpool(ctx context.Context, tx *sql.Tx, table, ddl string, w *spool) error {
+	if w.rows == 0 {
+		return nil
+	}
+	path, remove, err := s.writeSpool(w)
+	if err != nil {
+		return err
+	}
+	defer remove()
+	if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" SELECT * FROM "+readSpool(path, cols(ddl))); err != nil {
+		return fmt.Errorf("store %s: %w", table, err)
+	}
+	return nil
 }
 
 // Scan runs query and calls fn with each row's values (nil for NULL).
@@ -419,15 +406,8 @@ func (s *Store) ReplacePersonas(ctx context.Context, ps []PersonaRow) error {
 			w.end()
 		}
 	}
-	if w.rows > 0 {
-		path, remove, err := s.writeSpool(w)
-		if err != nil {
-			return err
-		}
-		defer remove()
-		if _, err := tx.ExecContext(ctx, "INSERT INTO persona_members SELECT * FROM "+readSpool(path, cols("persona_id VARCHAR, contact_id VARCHAR"))); err != nil {
-			return fmt.Errorf("store persona members: %w", err)
-		}
+	if err := s.insertSpool(ctx, tx, "persona_members", "persona_id VARCHAR, contact_id VARCHAR", w); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -508,25 +488,7 @@ func (s *Store) ReplaceClusters(ctx context.Context, ids []string, labels []int)
 		w.num(float64(labels[i]))
 		w.end()
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE clusters (contact_id VARCHAR, cluster INTEGER)"); err != nil {
-		return err
-	}
-	if w.rows > 0 {
-		path, remove, err := s.writeSpool(w)
-		if err != nil {
-			return err
-		}
-		defer remove()
-		if _, err := tx.ExecContext(ctx, "INSERT INTO clusters SELECT * FROM "+readSpool(path, cols("contact_id VARCHAR, cluster INTEGER"))); err != nil {
-			return fmt.Errorf("store clusters: %w", err)
-		}
-	}
-	return tx.Commit()
+	return s.replaceTable(ctx, "clusters", "contact_id VARCHAR, cluster INTEGER", w)
 }
 
 // PersonaSignal is one channel or event that distinguishes a persona's
