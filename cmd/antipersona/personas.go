@@ -232,7 +232,7 @@ func (m *Main) personasCommand() *cobra.Command {
 	var negative bool
 	var avatars string
 	cmd := &cobra.Command{
-		Use:   "personas",
+		Use:   "personas [ID]",
 		Short: "List the personas and negative personas found by the last build",
 		Long: `personas lists the data-backed personas of the last build. A negative persona is a
 group of contacts, described by conditions on traits known at lead time, in which one
@@ -248,9 +248,15 @@ signals: the campaign channels that reached its members, the events of the 30 da
 their first order and the events of the 30 days before the last activity of those who
 left, each with the share of members, the share among all contacts and the lift.`,
 		Example: `  antipersona personas --negative
+  antipersona personas per-1                  # one persona's card
   antipersona personas --json
   antipersona personas --avatars avatars/`,
-		Args: noArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usage(cmd, "expected at most one persona ID")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, s, err := m.openWorkspace(cmd.Context())
 			if err != nil {
@@ -271,7 +277,7 @@ left, each with the share of members, the share among all contacts and the lift.
 				if err := json.Unmarshal(d, &p.Persona); err != nil {
 					return err
 				}
-				if negative && p.Kind != "negative" {
+				if negative && p.Kind != "negative" || len(args) == 1 && p.ID != args[0] {
 					continue
 				}
 				p.Signals = map[string][]duckdb.PersonaSignal{"channel": {}, "before_first_order": {}, "before_departure": {}}
@@ -293,6 +299,16 @@ left, each with the share of members, the share among all contacts and the lift.
 					}
 				}
 				m.info("%d avatars written to %s", len(ps), avatars)
+			}
+			if len(args) == 1 {
+				if len(ps) == 0 {
+					return antipersona.Errorf(antipersona.ENOTFOUND, "no persona %q in the last build (see 'antipersona personas')", args[0])
+				}
+				if m.jsonOut {
+					return m.printJSON(ps[0])
+				}
+				m.printCard(ps[0])
+				return nil
 			}
 			if m.jsonOut {
 				return m.printJSON(map[string]any{"personas": ps})
@@ -495,4 +511,45 @@ func (m *Main) printTopPersonas(ctx context.Context, s *duckdb.Store) error {
 			p.ID, p.Label, condText(p.Conditions), p.Size, 100*p.TargetRate, 100*p.BaseRate, p.Handling)
 	}
 	return nil
+}
+
+// printCard prints one persona in full: figures, card, signals.
+func (m *Main) printCard(p personaOut) {
+	w := m.Stdout
+	fmt.Fprintf(w, "%s  %s\n", p.ID, p.Name)
+	fmt.Fprintf(w, "  %s\n\n", p.Description)
+	fmt.Fprintf(w, "  conditions        %s\n", condText(p.Conditions))
+	fmt.Fprintf(w, "  size              %d contacts (%.1f%% of all)\n", p.Size, 100*p.Share)
+	fmt.Fprintf(w, "  %-17s %.1f%% (95%% CI %.1f-%.1f) against %.1f%% overall, lift %.2f\n", p.Target, 100*p.TargetRate, 100*p.TargetLow, 100*p.TargetHigh, 100*p.BaseRate, p.Lift)
+	fmt.Fprintf(w, "  coverage          %.1f%% of all %s contacts\n", 100*p.Coverage, p.Target)
+	fmt.Fprintf(w, "  p-value           %s (Holm-adjusted over every group tested; raw %s)\n", pval(p.PAdjusted), pval(p.PValue))
+	if p.Handling != "" {
+		fmt.Fprintf(w, "  handling          %s\n", p.Handling)
+	}
+	if c := p.Card; c != nil {
+		fmt.Fprintf(w, "  revenue, profit   %.1f%% of net revenue, %.1f%% of profit\n", 100*c.RevenueShare, 100*c.ProfitShare)
+		fmt.Fprintf(w, "  conversion        %.1f%% against %.1f%% overall\n", 100*c.ConversionRate, 100*c.BaseConversion)
+		if len(c.Traits) > 0 {
+			fmt.Fprintln(w, "\n  What sets them apart (share in the persona, 95% CI, share overall, lift):")
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			for _, t := range c.Traits {
+				fmt.Fprintf(tw, "    %s\t%s\t%.1f%% (%.1f-%.1f)\t%.1f%%\t%.1f×\n", t.Dimension, t.Condition, 100*t.Share, 100*t.ShareLow, 100*t.ShareHigh, 100*t.BaseShare, t.Lift)
+			}
+			tw.Flush()
+		}
+	}
+	for _, k := range []struct{ kind, title string }{
+		{"channel", "Channels that reached them"},
+		{"before_first_order", "In the 30 days before their first order"},
+		{"before_departure", "In the 30 days before those who left went quiet"},
+	} {
+		sg := p.Signals[k.kind]
+		if len(sg) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n  %s (share of them, overall, lift):\n", k.title)
+		for _, x := range sg {
+			fmt.Fprintf(w, "    %-32s %5.1f%%  %5.1f%%  %.1f×\n", x.Name, 100*x.Share, 100*x.Base, x.Lift)
+		}
+	}
 }

@@ -71,6 +71,21 @@ func checkCRMPersonas(t *testing.T, path string, delim rune, idCol, outcome, exc
 		}
 		t.Logf("%s n=%d non-converted %.3f vs %.3f p_adj=%.2g: %s", p.ID, p.Size, p.TargetRate, p.BaseRate, p.PAdjusted, p.Name)
 	}
+	// One persona by id, as JSON and as a card; an unknown id is not found.
+	first := out.Personas[0]
+	var one struct {
+		ID   string `json:"id"`
+		Size int    `json:"size"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "personas", first.ID, "--json")), &one); err != nil || one.ID != first.ID || one.Size != first.Size {
+		t.Errorf("personas %s --json: %+v, %v", first.ID, one, err)
+	}
+	if card := mustRun(t, "-w", ws, "personas", first.ID); !strings.Contains(card, "p-value") || !strings.Contains(card, first.ID) {
+		t.Errorf("card of %s:\n%s", first.ID, card)
+	}
+	if _, _, code := run(t, "-w", ws, "personas", "no-such-persona"); code != 3 {
+		t.Errorf("unknown persona: exit %d, want 3", code)
+	}
 }
 
 func TestPersonasLeads(t *testing.T) {
