@@ -99,6 +99,14 @@ traits, their categorical traits (up to 50 values) and these behaviours, numbers
 sign(x)·log(1+|x|): ` + "`" + strings.Join(clusterDoc, "`, `") + "`" + `. k is chosen between 2 and 8
 by the mean silhouette on a sample, seeded by ` + "`thresholds.seed`" + `. Clusters are listed by
 ` + "`antipersona segments`" + ` and given per contact by ` + "`antipersona assignments`" + `.
+
+A cluster becomes a buyer persona (id ` + "`clu-N`" + `, basis ` + "`cluster`" + `) when lead-time traits describe
+it: the best description found by a subgroup search with membership of the cluster as the
+target holds at least half of the cluster's contacts and is at least half in the cluster;
+valuable customers are over-represented in it (one-sided exact binomial test, Holm-adjusted
+over the clusters tried); and it overlaps no other buyer persona by more than half. Like
+every persona, its conditions give its size and rate exactly; its description says which
+share of the cluster it covers. Clusters of behaviour that no trait describes stay segments.
 `)
 	return b.String()
 }

@@ -134,3 +134,51 @@ func TestFindNegativesAndPositives(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterPersonas: a cluster that lead-time traits describe (here: the
+// contacts of 60 and more, where valuable customers are planted) becomes a
+// buyer persona; a cluster of random rows does not.
+func TestClusterPersonas(t *testing.T) {
+	a, _, val, money := shop(6000)
+	labels := make([]int, len(a.IDs))
+	r := rand.New(rand.NewPCG(9, 9))
+	for i := range labels {
+		switch {
+		case a.Traits[2].Num[i] >= 60:
+			labels[i] = 1
+		case r.IntN(2) == 0:
+			labels[i] = 2 // random half of the others
+		}
+	}
+	ps, err := FindClusterPersonas(context.Background(), a, labels, 3, val, val, money, money, nil,
+		PositiveOptions{Search: subgroup.Options{Depth: 2, MinSize: 30, Quality: subgroup.Binomial}, Locale: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].ID != "clu-1" || ps[0].Basis != "cluster" {
+		t.Fatalf("want one persona for cluster 1, got %+v", ps)
+	}
+	p := ps[0]
+	if p.Conditions[0].Attribute != "Age" || p.Conditions[0].Op != ">=" || p.TargetRate <= p.BaseRate || p.PAdjusted > 0.05 {
+		t.Errorf("cluster persona: %+v", p)
+	}
+	// Its figures are those of its conditions.
+	n, k := 0, 0
+	for i := range a.IDs {
+		if a.Traits[2].Num[i] >= p.Conditions[0].Value.(float64) {
+			n++
+			if val[i] {
+				k++
+			}
+		}
+	}
+	if n != p.Size || float64(k)/float64(n) != p.TargetRate {
+		t.Errorf("conditions give %d rows rate %v; persona says %d, %v", n, float64(k)/float64(n), p.Size, p.TargetRate)
+	}
+	// An existing persona with the same members makes it a duplicate.
+	dup, _ := FindClusterPersonas(context.Background(), a, labels, 3, val, val, money, money, ps,
+		PositiveOptions{Search: subgroup.Options{Depth: 2, MinSize: 30, Quality: subgroup.Binomial}})
+	if len(dup) != 0 {
+		t.Errorf("duplicate cluster persona kept: %+v", dup)
+	}
+}

@@ -88,23 +88,50 @@ func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, v
 	if err != nil {
 		return nil, fmt.Errorf("personas: %w", err)
 	}
-	totalValue, totalProfit := sumPositive(value, nil), sumPositive(profit, nil)
+	cb := newCardBuilder(a, converted, value, profit, opt.Locale)
+	var out []Persona
+	for i, r := range res {
+		out = append(out, cb.persona(fmt.Sprintf("per-%d", i+1), "lead_time", r))
+	}
+	return out, nil
+}
+
+// cardBuilder makes buyer personas with their cards.
+type cardBuilder struct {
+	a                       *Analysis
+	converted               []bool
+	value, profit           []float64
+	totalValue, totalProfit float64
+	baseConversion          float64
+	locale                  string
+	usedNames               map[string]bool
+}
+
+func newCardBuilder(a *Analysis, converted []bool, value, profit []float64, locale string) *cardBuilder {
 	conv := 0
 	for _, c := range converted {
 		if c {
 			conv++
 		}
 	}
-	var out []Persona
-	usedNames := map[string]bool{}
-	for i, r := range res {
+	return &cardBuilder{a: a, converted: converted, value: value, profit: profit,
+		totalValue: sumPositive(value, nil), totalProfit: sumPositive(profit, nil),
+		baseConversion: float64(conv) / float64(max(1, len(converted))), locale: locale, usedNames: map[string]bool{}}
+}
+
+// persona makes the buyer persona of result r (whose target is the
+// valuable customer).
+func (cb *cardBuilder) persona(id, basis string, r subgroup.Result) Persona {
+	a, converted, value, profit := cb.a, cb.converted, cb.value, cb.profit
+	totalValue, totalProfit, usedNames := cb.totalValue, cb.totalProfit, cb.usedNames
+	{
 		p := Persona{
-			ID: fmt.Sprintf("per-%d", i+1), Kind: "positive", Label: "Valuable customers", Basis: "lead_time",
+			ID: id, Kind: "positive", Label: "Valuable customers", Basis: basis,
 			Conditions: r.Conditions, Size: r.Size, Share: r.Share, Target: "valuable_customer",
 			TargetRate: r.TargetRate, TargetLow: r.RateLow, TargetHigh: r.RateHigh, BaseRate: r.BaseRate,
 			Lift: r.Lift, Coverage: r.Coverage, PValue: r.PValue, PAdjusted: r.PAdjusted, Members: r.Rows,
 		}
-		card := Card{BaseConversion: float64(conv) / float64(len(converted))}
+		card := Card{BaseConversion: cb.baseConversion}
 		if totalValue != 0 {
 			card.RevenueShare = sumPositive(value, r.Rows) / totalValue
 		}
@@ -120,7 +147,7 @@ func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, v
 		card.ConversionRate = float64(in) / float64(r.Size)
 		card.Traits = distinguishing(a, r, r.Size)
 		card.Gender = mostFrequent(a, r.Rows, genderIdents...)
-		card.FirstName = FirstName(opt.Locale, card.Gender, p.ID+r.Description, usedNames)
+		card.FirstName = FirstName(cb.locale, card.Gender, p.ID+r.Description, usedNames)
 		usedNames[card.FirstName] = true
 		card.Headline = headline(r)
 		p.Name = card.FirstName + ": " + card.Headline
@@ -128,9 +155,122 @@ func FindPositives(ctx context.Context, a *Analysis, target, converted []bool, v
 			r.Description, r.Size, 100*r.Share, 100*card.RevenueShare, 100*card.ProfitShare, 100*r.TargetRate, 100*r.BaseRate, r.Lift)
 		p.Card = &card
 		p.Avatar = Avatar(avatarSpec(a, &p, card.Gender))
+		return p
+	}
+}
+
+// FindClusterPersonas turns clusters into buyer personas: for each cluster
+// (labels[i] is row i's cluster) the best description of its members by
+// lead-time traits (a subgroup search with cluster membership as the
+// target, at least half of the described contacts in the cluster); the
+// description becomes a buyer persona when valuable customers are
+// over-represented in it (one-sided exact binomial test, Holm-adjusted over
+// the clusters tried, below the search's alpha). Its conditions, re-applied,
+// give its size and rate exactly, like every persona; the card says which
+// cluster it describes and how well.
+//
+// A cluster is skipped when its best description holds less than half of
+// its contacts (it does not describe the cluster), or when the description
+// overlaps one of the existing personas by more than half (Jaccard index):
+// the persona is already there.
+func FindClusterPersonas(ctx context.Context, a *Analysis, labels []int, k int, target, converted []bool, value, profit []float64, existing []Persona, opt PositiveOptions) ([]Persona, error) {
+	idx, _, err := a.Index()
+	if err != nil {
+		return nil, err
+	}
+	attrs := a.attrs(false, nil)
+	n := len(target)
+	if len(attrs) == 0 || n == 0 || len(labels) != n {
+		return nil, nil
+	}
+	pos := 0
+	for _, t := range target {
+		if t {
+			pos++
+		}
+	}
+	p0 := float64(pos) / float64(n)
+	type cand struct {
+		c int
+		r subgroup.Result // the description, with its figures for the valuable target
+		p float64
+	}
+	var cands []cand
+	for c := range k {
+		member := make([]bool, n)
+		inCluster := 0
+		for i, l := range labels {
+			if l == c {
+				member[i] = true
+				inCluster++
+			}
+		}
+		so := opt.Search
+		so.Direction, so.Results, so.Attrs, so.MinRate = subgroup.Above, 1, attrs, 0.5
+		res, _, err := subgroup.DiscoverIndex(ctx, idx, subgroup.Target{Binary: member}, so)
+		if err != nil {
+			return nil, fmt.Errorf("cluster personas: %w", err)
+		}
+		if len(res) == 0 {
+			continue
+		}
+		d := res[0]
+		kIn := subgroup.Intersect(d.Rows, targetBits(target))
+		r := subgroup.Result{Selectors: d.Selectors, Description: d.Description, Conditions: d.Conditions, Size: d.Size,
+			Share: d.Share, Positives: kIn, TargetRate: float64(kIn) / float64(d.Size), BaseRate: p0, Rows: d.Rows,
+			PValue: subgroup.BinomialUpper(kIn, d.Size, p0)}
+		r.RateLow, r.RateHigh = subgroup.Wilson(kIn, d.Size, 1.959963984540054)
+		if p0 > 0 {
+			r.Lift = r.TargetRate / p0
+		}
+		if pos > 0 {
+			r.Coverage = float64(kIn) / float64(pos)
+		}
+		// How well the description fits the cluster, kept in the quality.
+		r.Quality = float64(subgroup.Intersect(d.Rows, targetBits(member))) / float64(max(1, inCluster))
+		if r.Quality < 0.5 || overlapsAny(d.Rows, d.Size, existing) {
+			continue
+		}
+		cands = append(cands, cand{c, r, r.PValue})
+	}
+	// Holm over the clusters tried.
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].p < cands[j].p })
+	alpha := opt.Search.Alpha
+	if alpha <= 0 {
+		alpha = 0.05
+	}
+	cb := newCardBuilder(a, converted, value, profit, opt.Locale)
+	for _, p := range existing {
+		if p.Card != nil {
+			cb.usedNames[p.Card.FirstName] = true
+		}
+	}
+	var out []Persona
+	run := 0.0
+	for i, c := range cands {
+		run = math.Max(run, math.Min(1, float64(len(cands)-i)*c.p))
+		c.r.PAdjusted = run
+		if run > alpha || c.r.TargetRate <= p0 {
+			continue
+		}
+		p := cb.persona(fmt.Sprintf("clu-%d", c.c), "cluster", c.r)
+		p.Label = fmt.Sprintf("Valuable customers (cluster %d)", c.c)
+		p.Description = fmt.Sprintf("Cluster %d, described by %s (%.0f%% of the cluster's contacts): %s", c.c, c.r.Description, 100*c.r.Quality, p.Description)
 		out = append(out, p)
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// targetBits converts a target to a bitset.
+func targetBits(t []bool) subgroup.Bitset {
+	b := subgroup.NewBitset(len(t))
+	for i, v := range t {
+		if v {
+			b.Set(i)
+		}
+	}
+	return b
 }
 
 // sumPositive sums the non-NaN values of xs over the rows of b (all rows
@@ -312,3 +452,15 @@ var genderIdents = []string{"gender", "sex", "plec", "płeć", "gioi_tinh", "gi�
 
 // positiveOverlap is the largest Jaccard index between two buyer personas.
 const positiveOverlap = 0.5
+
+// overlapsAny reports whether rows (size n) share more than half of their
+// union with the members of one of ps.
+func overlapsAny(rows subgroup.Bitset, n int, ps []Persona) bool {
+	for _, p := range ps {
+		both := subgroup.Intersect(rows, p.Members)
+		if union := n + p.Size - both; union > 0 && float64(both)/float64(union) > positiveOverlap {
+			return true
+		}
+	}
+	return false
+}

@@ -147,14 +147,20 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	if err != nil {
 		return err
 	}
+	labels, k, err := m.buildClusters(ctx, cfg, s, a)
+	if err != nil {
+		return err
+	}
+	clu, err := persona.FindClusterPersonas(ctx, a, labels, k, valuableT, converted, value, profit, pos, persona.PositiveOptions{
+		Search: opt.Search, Locale: cfg.Locale})
+	if err != nil {
+		return err
+	}
 	ps, err := persona.FindNegatives(ctx, a, kinds, targets, opt)
 	if err != nil {
 		return err
 	}
-	ps = append(pos, ps...)
-	if err := m.buildClusters(ctx, cfg, s, a); err != nil {
-		return err
-	}
+	ps = append(append(pos, clu...), ps...)
 	rows := make([]duckdb.PersonaRow, len(ps))
 	for i, p := range ps {
 		doc, err := json.Marshal(p)
@@ -407,7 +413,7 @@ func numOrNaN(v any) float64 {
 // contact's cluster. Numbers enter as sign(x)·log(1+|x|) (counts and money
 // are heavy-tailed), then standardised by the method; categories with more
 // than 50 values are left out.
-func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s *duckdb.Store, a *persona.Analysis) error {
+func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s *duckdb.Store, a *persona.Analysis) ([]int, int, error) {
 	var d cluster.Data
 	addNum := func(c persona.Column) {
 		col := make([]float64, len(c.Num))
@@ -462,15 +468,17 @@ func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s *duckdb.S
 		}
 	}
 	if len(a.IDs) < 20 || len(d.Numeric)+len(d.Categorical) == 0 {
-		return s.ReplaceClusters(ctx, nil, nil)
+		return nil, 0, s.ReplaceClusters(ctx, nil, nil)
 	}
 	res, err := cluster.KPrototypes(ctx, d, cluster.Options{KMin: 2, KMax: min(8, len(a.IDs)/10), Seed: cfg.Thresholds.Seed})
 	if err != nil {
+		// Data without structure to cluster (a single value everywhere...):
+		// no clusters, not a failed build.
 		m.logger.Debug("clusters", "error", err)
-		return s.ReplaceClusters(ctx, nil, nil)
+		return nil, 0, s.ReplaceClusters(ctx, nil, nil)
 	}
 	m.logger.Debug("clusters", "k", res.K, "scores", fmt.Sprint(res.Scores))
-	return s.ReplaceClusters(ctx, a.IDs, res.Labels)
+	return res.Labels, res.K, s.ReplaceClusters(ctx, a.IDs, res.Labels)
 }
 
 // printTopPersonas prints the best buyer personas and the best negative
