@@ -163,3 +163,52 @@ func TestDiscoverCustomerPersonality(t *testing.T) {
 	checkDiscover(t, data, '\t', "Response", "--exclude-columns",
 		"AcceptedCmp1,AcceptedCmp2,AcceptedCmp3,AcceptedCmp4,AcceptedCmp5,Z_CostContact,Z_Revenue")
 }
+
+// TestDiscoverNumeric: a numeric target (wine spending); each group's mean,
+// recomputed from the raw file under its conditions, is the reported one.
+func TestDiscoverNumeric(t *testing.T) {
+	path := needDataset(t, "customer_personality/marketing_campaign.csv")
+	out := mustRun(t, "discover", path, "--target", "MntWines", "--json", "--depth", "2", "--results", "5")
+	var d struct {
+		TargetKind string   `json:"target_kind"`
+		BaseMean   *float64 `json:"base_mean"`
+		Subgroups  []struct {
+			Description string `json:"description"`
+			Conditions  []struct {
+				Attribute string `json:"attribute"`
+				Op        string `json:"op"`
+				Value     any    `json:"value"`
+			} `json:"conditions"`
+			Size      int     `json:"size"`
+			Mean      float64 `json:"mean"`
+			PAdjusted float64 `json:"p_value_adjusted"`
+		} `json:"subgroups"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.TargetKind != "numeric" || d.BaseMean == nil || len(d.Subgroups) == 0 {
+		t.Fatalf("numeric discovery: %s", out)
+	}
+	head, recs := rawTable(t, path, '\t')
+	ti := slices.Index(head, "MntWines")
+	for _, g := range d.Subgroups {
+		n, sum := 0, 0.0
+		for _, rec := range recs {
+			if reapply(t, head, rec, g.Conditions) {
+				v, err := strconv.ParseFloat(rec[ti], 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n++
+				sum += v
+			}
+		}
+		if n != g.Size || math.Abs(sum/float64(n)-g.Mean) > 1e-9*math.Abs(g.Mean) {
+			t.Errorf("%s: file gives %d rows, mean %v; reported %d, %v", g.Description, n, sum/float64(n), g.Size, g.Mean)
+		}
+		if g.Mean <= *d.BaseMean || g.PAdjusted >= 0.001 {
+			t.Errorf("%s: mean %v vs base %v, p_adj %g", g.Description, g.Mean, *d.BaseMean, g.PAdjusted)
+		}
+	}
+}
