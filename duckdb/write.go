@@ -679,3 +679,29 @@ func (s *Store) IdentifyTraits(ctx context.Context, fn func(day time.Time, trait
 	}
 	return flush()
 }
+
+// IdentifyState is a digest of the stored identify calls that carry traits:
+// their number. Identify events are only ever added, so an unchanged
+// number means no new traits to apply.
+func (s *Store) IdentifyState(ctx context.Context) (string, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM events
+		WHERE type = 'identify' AND contact_id IS NOT NULL AND properties IS NOT NULL AND properties <> '{}'`).Scan(&n)
+	return fmt.Sprint(n), err
+}
+
+// Meta returns the value stored under key ("" when none).
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta stores value under key.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, "INSERT OR REPLACE INTO meta VALUES (?, ?)", key, value)
+	return err
+}

@@ -24,7 +24,28 @@ import (
 // versions already stored count as duplicates. Rejected lines go to
 // rejects/identify_traits-<time>.csv, and the JSON Lines file they refer to
 // is then kept beside it.
+//
+// When the stored identify calls are the same as at the last application
+// (meta identify_applied), there is nothing new and it returns at once; the
+// mark is written only after a successful application, so an ingest killed
+// before it applies them again next time.
 func (m *Main) applyIdentifyTraits(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
+	rep := fileReport{File: "identify traits", Kind: string(antipersona.KindContacts)}
+	state, err := s.IdentifyState(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if applied, err := s.Meta(ctx, "identify_applied"); err != nil || applied == state {
+		return rep, err
+	}
+	rep, err = m.applyIdentifyTraitsNow(ctx, cfg, s)
+	if err == nil {
+		err = s.SetMeta(ctx, "identify_applied", state)
+	}
+	return rep, err
+}
+
+func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
 	rep := fileReport{File: "identify traits", Kind: string(antipersona.KindContacts)}
 	rejDir := filepath.Join(m.workspaceDir(), "rejects")
 	tmp, err := os.MkdirTemp(m.workspaceDir(), ".identify-")

@@ -698,5 +698,28 @@ func TestIdentifyTraits(t *testing.T) {
 			t.Errorf("%v: occupation of %s the day before the call %q (want %q), on its day %q (want %q)",
 				order, id, before, old[id]["occupation"], after, occupation)
 		}
+		// The same events again bring no new identify call: nothing to apply.
+		_, stderr, code := run(t, "-w", ws, "ingest", "events", filepath.Join(data, "events.jsonl"))
+		if code != 0 || strings.Contains(stderr, "identify traits:") {
+			t.Errorf("%v: re-ingest applied identify traits again (exit %d):\n%s", order, code, stderr)
+		}
+	}
+	// After an ingest killed before the traits were applied (the mark is not
+	// written), the next events ingest applies them although every event is
+	// a duplicate.
+	ws := t.TempDir()
+	mustRun(t, "init", ws)
+	mustRun(t, "-w", ws, "ingest", "events", filepath.Join(data, "events.jsonl"))
+	s, err := duckdb.Open(context.Background(), filepath.Join(ws, StoreFile), duckdb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec("DELETE FROM meta WHERE key = 'identify_applied'; DELETE FROM contacts"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, stderr, _ := run(t, "-w", ws, "ingest", "events", filepath.Join(data, "events.jsonl"))
+	if !strings.Contains(stderr, "identify traits:") || featureOf(t, ws, id, "occupation", day.Format(time.DateOnly)) != occupation {
+		t.Errorf("identify traits not applied after an interrupted ingest:\n%s", stderr)
 	}
 }
