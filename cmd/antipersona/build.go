@@ -19,11 +19,19 @@ func (m *Main) buildCommand() *cobra.Command {
 	var asOf string
 	cmd := &cobra.Command{
 		Use:   "build",
-		Short: "Compute one row of features per contact as of a date",
-		Long: `build computes every per-contact feature (RFM, tenure, decision cycle, engagement,
-returns, support load, costs, profit, ...) inside the store, as of a reference date:
-data up to the end of that day counts, later data is ignored. Each build is recorded.
-Definitions: docs/features.md.`,
+		Short: "Compute features, segments, personas and negative personas as of a date",
+		Long: `build computes, as of a reference date (data up to the end of that day counts,
+later data is ignored), in one run:
+
+  - every per-contact feature (RFM, tenure, decision cycle, engagement, returns, support
+    load, costs, profit, ...) inside the store (docs/features.md);
+  - the segments: RFM scores and named segments, behavioural tags, lifecycle stage, the
+    CEL rule segments of antipersona.yaml, and clusters (docs/segments.md);
+  - buyer personas and negative personas with their cards, signals and avatars
+    (docs/personas.md).
+
+Rule segments are type-checked before anything is computed. Each build is recorded.
+See the results with segments, personas and assignments.`,
 		Example: `  antipersona build
   antipersona build --as-of 2025-06-30 --json`,
 		Args: noArgs,

@@ -116,6 +116,7 @@ A workspace is a folder with antipersona.yaml and an embedded store.`,
   antipersona ingest contacts contacts.csv
   antipersona ingest events events.jsonl
   antipersona build --as-of 2025-06-30
+  antipersona personas --negative
   antipersona features --format csv --out features.csv`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
