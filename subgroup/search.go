@@ -22,6 +22,10 @@ const (
 	// ChiSquare is Pearson's chi-square statistic of the subgroup against
 	// its complement, counted only in the searched direction (binary).
 	ChiSquare Quality = "chi2"
+	// FMeasure is the F1 score of the subgroup as a predictor of the
+	// target, 2k/(n + K) with K the positives of the population (binary,
+	// direction Above only): it balances precision and coverage.
+	FMeasure Quality = "f1"
 	// Impact is (n/N)(mean - mean0) for numeric targets: the total
 	// deviation the subgroup brings, per row of the population.
 	Impact Quality = "impact"
@@ -304,6 +308,10 @@ func Discover(ctx context.Context, t *Table, target Target, opt Options) ([]Resu
 	}
 	opt.defaults(numeric)
 	switch opt.Quality {
+	case FMeasure:
+		if numeric || opt.Direction == Below {
+			return nil, Stats{}, fmt.Errorf("subgroup: quality %s needs a binary target and direction above", opt.Quality)
+		}
 	case WRAcc, Binomial, ChiSquare:
 		if numeric {
 			return nil, Stats{}, fmt.Errorf("subgroup: quality %s needs a binary target", opt.Quality)
@@ -392,6 +400,11 @@ func (s *searcher) score(c *cand) {
 		if sign*(p-s.p0) <= 0 {
 			c.quality = -c.quality
 		}
+	case FMeasure:
+		c.quality = 2 * float64(c.k) / (nf + float64(s.k))
+		if p <= s.p0 {
+			c.quality = -c.quality // no better than the population: never a result
+		}
 	}
 	if s.opt.Direction == Below {
 		c.p = BinomialLower(c.k, c.n, s.p0)
@@ -428,6 +441,9 @@ func (s *searcher) optimistic(b Bitset, n, k int) float64 {
 			return chi2(good, 0, s.n, s.k)
 		}
 		return chi2(good, good, s.n, s.k)
+	case FMeasure:
+		// Keeping only the k positives: 2k/(k + K).
+		return 2 * g / (g + float64(s.k))
 	default:
 		return g / N * math.Abs(rate-s.p0)
 	}

@@ -23,6 +23,7 @@ func TestExhaustivePruningIsExact(t *testing.T) {
 		{WRAcc, Above, Target{Binary: bought}}, {WRAcc, Below, Target{Binary: bought}},
 		{Binomial, Above, Target{Binary: bought}}, {Binomial, Below, Target{Binary: bought}},
 		{ChiSquare, Above, Target{Binary: bought}}, {ChiSquare, Below, Target{Binary: bought}},
+		{FMeasure, Above, Target{Binary: bought}},
 		{Impact, Above, Target{Numeric: profit}}, {Impact, Below, Target{Numeric: profit}},
 	}
 	for _, c := range cases {

@@ -122,7 +122,7 @@ Thresholds default to the workspace's antipersona.yaml when there is one.`,
 	fl.StringVar(&f.format, "format", "", "csv, tsv, jsonl or parquet (default: from the file name and content)")
 	fl.StringVar(&f.delimiter, "delimiter", "", `CSV delimiter (default: detected)`)
 	fl.StringVar(&f.direction, "direction", "above", "above: groups with a high target; below: low")
-	fl.StringVar(&f.quality, "quality", "", "wracc, binomial or chi2 (binary), impact (numeric) (default wracc / impact)")
+	fl.StringVar(&f.quality, "quality", "", "wracc, binomial, chi2 or f1 (binary), impact (numeric) (default wracc / impact)")
 	fl.StringVar(&f.strategy, "strategy", "beam", "beam or exhaustive")
 	fl.StringVar(&f.correction, "correction", "holm", "p-value adjustment over all tested candidates: holm or bh")
 	fl.IntVar(&f.depth, "depth", 3, "most conditions per group")
