@@ -432,7 +432,8 @@ func (s *Store) Personas(ctx context.Context) ([][]byte, error) {
 // ExportAssignments writes one row per contact of the last build:
 // contact_id, segment (lifecycle stage), rfm_segment, cluster, persona_id,
 // negative_persona_ids ('|'-separated), tags and rule_segments ('|'), to
-// path as csv or json, sorted by contact_id.
+// path as csv or json, sorted by contact_id. An empty value is empty in CSV
+// and null in JSON.
 func (s *Store) ExportAssignments(ctx context.Context, path, format string) error {
 	for _, t := range []string{"segments", "personas"} {
 		ok, err := s.hasTable(ctx, t)
@@ -456,9 +457,9 @@ func (s *Store) ExportAssignments(ctx context.Context, path, format string) erro
 	if err != nil {
 		return err
 	}
-	ruleSel := "''"
+	ruleSel := "NULL::VARCHAR"
 	if rules {
-		ruleSel = "COALESCE((SELECT string_agg(segment, '|' ORDER BY segment) FROM rule_segments r WHERE r.contact_id = s.contact_id), '')"
+		ruleSel = "(SELECT string_agg(segment, '|' ORDER BY segment) FROM rule_segments r WHERE r.contact_id = s.contact_id)"
 	}
 	opts := "FORMAT csv, HEADER true"
 	if format == "json" {
@@ -470,8 +471,8 @@ func (s *Store) ExportAssignments(ctx context.Context, path, format string) erro
 	  WITH pm AS (SELECT m.contact_id, p.kind, p.ordinal, m.persona_id FROM persona_members m JOIN personas p ON p.id = m.persona_id)
 	  SELECT s.contact_id, s.lifecycle AS segment, s.rfm_segment, ` + cluster + ` AS cluster,
 	    (SELECT arg_min(persona_id, ordinal) FROM pm WHERE pm.contact_id = s.contact_id AND pm.kind = 'positive') AS persona_id,
-	    COALESCE((SELECT string_agg(persona_id, '|' ORDER BY ordinal) FROM pm WHERE pm.contact_id = s.contact_id AND pm.kind = 'negative'), '') AS negative_persona_ids,
-	    array_to_string(s.tags, '|') AS tags, ` + ruleSel + ` AS rule_segments
+	    (SELECT string_agg(persona_id, '|' ORDER BY ordinal) FROM pm WHERE pm.contact_id = s.contact_id AND pm.kind = 'negative') AS negative_persona_ids,
+	    NULLIF(array_to_string(s.tags, '|'), '') AS tags, ` + ruleSel + ` AS rule_segments
 	  FROM segments s` + join + ` ORDER BY s.contact_id) TO ` + quoteLit(path) + " (" + opts + ")"
 	if _, err := s.db.ExecContext(ctx, q); err != nil {
 		return antipersona.Errorf(antipersona.EINVALID, "cannot write %s: %v", path, err)
