@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -39,6 +40,16 @@ type Config struct {
 	Thresholds Thresholds `yaml:"thresholds"`
 	Segments   Segments   `yaml:"segments"`
 	Personas   Personas   `yaml:"personas"`
+	Store      Store      `yaml:"store"`
+}
+
+// Store tunes the embedded DuckDB store.
+type Store struct {
+	// MemoryLimit caps DuckDB's memory (e.g. "8GB"); empty leaves DuckDB's
+	// default, 80 % of the machine's memory. Above it DuckDB spills to disk.
+	MemoryLimit string `yaml:"memory_limit"`
+	// Threads caps DuckDB's worker threads; 0 uses every core.
+	Threads int `yaml:"threads"`
 }
 
 // Personas tunes the search for personas and negative personas.
@@ -312,6 +323,12 @@ func (c *Config) Validate() error {
 	case t.MaxOverlap <= 0 || t.MaxOverlap > 1:
 		return bad("thresholds.max_overlap", "must be in (0, 1]")
 	}
+	if m := c.Store.MemoryLimit; m != "" && !memoryLimit.MatchString(m) {
+		return bad("store.memory_limit", "%q is not an amount of memory such as 8GB or 512MB", m)
+	}
+	if c.Store.Threads < 0 {
+		return bad("store.threads", "must not be negative")
+	}
 	if c.Personas.Depth < 1 || c.Personas.Depth > 4 {
 		return bad("personas.depth", "must be 1 to 4, got %d", c.Personas.Depth)
 	}
@@ -356,6 +373,9 @@ func (c *Config) SegmentParams() segments.Params {
 		ActiveDays: c.Thresholds.ActiveDays, ChurnDays: c.Thresholds.ChurnDays,
 	}
 }
+
+// memoryLimit is the form of store.memory_limit.
+var memoryLimit = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
 
 // Hash is a stable digest of the configuration, stored with every build.
 func (c *Config) Hash() string {

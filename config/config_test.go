@@ -89,3 +89,15 @@ func TestSegmentDefaults(t *testing.T) {
 		t.Errorf("config defaults %+v differ from segments.DefaultParams %+v", got, want)
 	}
 }
+
+func TestStoreSettings(t *testing.T) {
+	c, err := Parse(strings.NewReader("store:\n  memory_limit: 8GB\n  threads: 1\n"))
+	if err != nil || c.Store.MemoryLimit != "8GB" || c.Store.Threads != 1 {
+		t.Fatalf("got %+v, %v", c.Store, err)
+	}
+	for _, bad := range []string{"store:\n  memory_limit: lots\n", "store:\n  threads: -1\n"} {
+		if _, err := Parse(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "store.") {
+			t.Errorf("%q: got %v, want an error naming the store setting", bad, err)
+		}
+	}
+}

@@ -150,4 +150,11 @@ personas:
   #   unprofitable: {target: "profit < -50"}
   #   fast_churner: {enabled: false}
   negative: {}
+
+store:
+  # Cap on the embedded store's memory (e.g. 8GB); empty: 80 % of the
+  # machine's memory. Above it the store spills to disk (slower).
+  memory_limit: ""
+  # Worker threads of the store; 0: every core.
+  threads: 0
 `

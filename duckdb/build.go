@@ -339,7 +339,7 @@ func (s *Store) insertSpool(ctx context.Context, tx *sql.Tx, table, ddl string, 
 		return err
 	}
 	defer remove()
-	if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" SELECT * FROM "+readSpool(path, cols(ddl))); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" SELECT * FROM "+readSpool(path, cols(ddl), w.longest)); err != nil {
 		return fmt.Errorf("store %s: %w", table, err)
 	}
 	return nil

@@ -18,8 +18,10 @@ import (
 // NULL and "" is the empty string; quotes are doubled, and newlines and NUL
 // bytes travel inside quotes (DuckDB keeps them, see TestSpoolRoundTrip).
 type spool struct {
-	buf  []byte
-	rows int64
+	buf      []byte
+	rows     int64
+	rowStart int // offset of the current row in buf
+	longest  int // bytes of the longest row, newline included
 }
 
 // column is a spooled column: its name and DuckDB type.
@@ -111,7 +113,9 @@ func encodeParallel(n, perRow int, enc func(w *spool, row int)) *spool {
 	for _, w := range ws[1:] {
 		out.buf = append(out.buf, w.buf...)
 		out.rows += w.rows
+		out.longest = max(out.longest, w.longest)
 	}
+	out.rowStart = len(out.buf)
 	return out
 }
 
@@ -122,6 +126,8 @@ const spoolWorkers = 2
 func (w *spool) end() {
 	w.buf[len(w.buf)-1] = '\n'
 	w.rows++
+	w.longest = max(w.longest, len(w.buf)-w.rowStart)
+	w.rowStart = len(w.buf)
 }
 
 // spoolPrefix names the spool files beside the database file, so that Open
@@ -159,10 +165,14 @@ func (s *Store) writeSpool(w *spool) (string, func(), error) {
 }
 
 // readSpool is the read_csv call that reads a spool file with columns cs.
-func readSpool(path string, cs []column) string {
+//
+// The longest row sets max_line_size: DuckDB's read buffers are sixteen
+// times that size, so it stays at DuckDB's default (2 MB) unless a row is
+// longer (a 16 MB line of JSON properties, say).
+func readSpool(path string, cs []column, longest int) string {
 	var b strings.Builder
 	b.WriteString("read_csv(" + quoteLit(path) + ", header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', new_line = '\\n', " +
-		"allow_quoted_nulls = false, max_line_size = 67108864, columns = {")
+		"allow_quoted_nulls = false, max_line_size = " + strconv.Itoa(max(2<<20, longest+1024)) + ", columns = {")
 	for i, c := range cs {
 		if i > 0 {
 			b.WriteString(", ")
@@ -205,7 +215,7 @@ func (s *Store) insertSpooled(ctx context.Context, table, hashCol, key string, c
 		}
 	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO `+table+` SELECT n.* FROM (SELECT md5_number(`+key+`) AS `+hashCol+`, `+
-		strings.Join(sel, ", ")+` FROM `+readSpool(path, cs)+`) n
+		strings.Join(sel, ", ")+` FROM `+readSpool(path, cs, w.longest)+`) n
 		ANTI JOIN `+table+` t ON t.`+hashCol+` = n.`+hashCol)
 	if err != nil {
 		return 0, fmt.Errorf("insert %s: %w", table, err)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -212,4 +213,22 @@ func FuzzSpoolString(f *testing.F) {
 			t.Fatalf("got %q / %q, want %q", name, props, v)
 		}
 	})
+}
+
+// TestSpoolLongRow: a row longer than DuckDB's default line limit (2 MB),
+// here 5 MB of properties with quotes to double, is read back whole.
+func TestSpoolLongRow(t *testing.T) {
+	s := openTemp(t)
+	long := strings.Repeat(`{"k":"v"},`, 500000) // 5 MB, 1M quotes
+	e := antipersona.Event{MessageID: "long", Type: antipersona.EventTrack, Name: "x", Time: time.Unix(0, 0), Duration: math.NaN(), Rating: math.NaN(), Properties: long}
+	if _, err := s.WriteBatch(context.Background(), &antipersona.Batch{Events: []antipersona.Event{e}}); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := s.db.QueryRow("SELECT properties FROM events WHERE message_id = 'long'").Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != long {
+		t.Errorf("long properties: got %d bytes, want %d", len(got), len(long))
+	}
 }

@@ -197,7 +197,8 @@ func (m *Main) openWorkspace(ctx context.Context) (config.Config, *duckdb.Store,
 	if err != nil {
 		return cfg, nil, err
 	}
-	s, err := duckdb.Open(ctx, filepath.Join(m.workspaceDir(), StoreFile), duckdb.Options{Logger: m.logger, Now: m.Now})
+	s, err := duckdb.Open(ctx, filepath.Join(m.workspaceDir(), StoreFile), duckdb.Options{Logger: m.logger, Now: m.Now,
+		MemoryLimit: cfg.Store.MemoryLimit, Threads: cfg.Store.Threads})
 	return cfg, s, err
 }
 
