@@ -181,6 +181,32 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	if err := s.ComputePersonaSignals(ctx, sum.Build.AsOf, cfg.Thresholds.ActiveDays, signalWindowDays); err != nil {
 		return err
 	}
+	// How many contacts each kind has, and how many personas describe it.
+	summary := make([]kindSummary, len(kinds))
+	for k, kind := range kinds {
+		ks := kindSummary{Kind: kind.Name, Label: kind.Label, Definition: kind.Doc, Handling: kind.Handle}
+		for _, t := range targets[k] {
+			if t {
+				ks.Contacts++
+			}
+		}
+		if n > 0 {
+			ks.Share = float64(ks.Contacts) / float64(n)
+		}
+		for _, p := range ps {
+			if p.NegativeKind == kind.Name {
+				ks.Personas++
+			}
+		}
+		summary[k] = ks
+	}
+	doc, err := json.Marshal(summary)
+	if err != nil {
+		return err
+	}
+	if err := s.SetMeta(ctx, "negative_kinds", string(doc)); err != nil {
+		return err
+	}
 	m.logger.Debug("personas", "negative", len(ps), "kinds", len(kinds), "seconds", time.Since(start).Seconds())
 	return nil
 }
@@ -226,6 +252,18 @@ func quoteIdentSQL(s string) string { return `"` + strings.ReplaceAll(s, `"`, `"
 // signalWindowDays is how far before a first order (or the last activity
 // of a contact who left) events count as what preceded it.
 const signalWindowDays = 30
+
+// kindSummary is one kind of negative persona in the last build: how many
+// contacts are of it and how many personas describe them.
+type kindSummary struct {
+	Kind       string  `json:"kind"`
+	Label      string  `json:"label"`
+	Definition string  `json:"definition"`
+	Handling   string  `json:"handling"`
+	Contacts   int     `json:"contacts"`
+	Share      float64 `json:"share"`
+	Personas   int     `json:"personas"`
+}
 
 // personaOut is a persona as personas prints it: with its signals
 // (channels, what precedes a first order and a departure).
@@ -316,9 +354,18 @@ left, each with the share of members, the share among all contacts and the lift.
 				m.printCard(ps[0])
 				return nil
 			}
-			if m.jsonOut {
-				return m.printJSON(map[string]any{"personas": ps})
+			kinds := []kindSummary{}
+			if doc, err := s.Meta(cmd.Context(), "negative_kinds"); err != nil {
+				return err
+			} else if doc != "" {
+				if err := json.Unmarshal([]byte(doc), &kinds); err != nil {
+					return err
+				}
 			}
+			if m.jsonOut {
+				return m.printJSON(map[string]any{"personas": ps, "negative_kinds": kinds})
+			}
+			defer m.printKinds(kinds)
 			if len(ps) == 0 {
 				m.info("no persona found in the last build")
 				return nil
@@ -560,4 +607,26 @@ func (m *Main) printCard(p personaOut) {
 			fmt.Fprintf(w, "    %-32s %5.1f%%  %5.1f%%  %.1f×\n", x.Name, 100*x.Share, 100*x.Base, x.Lift)
 		}
 	}
+}
+
+// printKinds lists the kinds of negative persona with their number of
+// contacts, saying which no lead-time description fits.
+func (m *Main) printKinds(kinds []kindSummary) {
+	if len(kinds) == 0 {
+		return
+	}
+	w := m.Stdout
+	fmt.Fprintln(w, "\nKinds of negative persona in this build (docs/personas.md):")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, k := range kinds {
+		note := fmt.Sprintf("%d personas", k.Personas)
+		switch {
+		case k.Contacts == 0:
+			note = "none of them"
+		case k.Personas == 0:
+			note = "no group of traits where most are of this kind"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d contacts\t%.1f%%\t%s\n", k.Kind, k.Label, k.Contacts, 100*k.Share, note)
+	}
+	tw.Flush()
 }

@@ -71,6 +71,26 @@ func checkCRMPersonas(t *testing.T, path string, delim rune, idCol, outcome, exc
 		}
 		t.Logf("%s n=%d non-converted %.3f vs %.3f p_adj=%.2g: %s", p.ID, p.Size, p.TargetRate, p.BaseRate, p.PAdjusted, p.Name)
 	}
+	// The kinds: low converters are the contacts not converted.
+	var kinds struct {
+		Kinds []struct {
+			Kind     string `json:"kind"`
+			Contacts int    `json:"contacts"`
+			Personas int    `json:"personas"`
+		} `json:"negative_kinds"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "personas", "--json")), &kinds); err != nil {
+		t.Fatal(err)
+	}
+	notConverted := 0
+	for _, rec := range recs {
+		if strings.TrimSpace(rec[oi]) == "0" {
+			notConverted++
+		}
+	}
+	if len(kinds.Kinds) != 1 || kinds.Kinds[0].Kind != "low_converter" || kinds.Kinds[0].Contacts != notConverted || kinds.Kinds[0].Personas != len(out.Personas) {
+		t.Errorf("negative_kinds %+v, want low_converter with %d contacts and %d personas", kinds.Kinds, notConverted, len(out.Personas))
+	}
 	// One persona by id, as JSON and as a card; an unknown id is not found.
 	first := out.Personas[0]
 	var one struct {
