@@ -565,6 +565,15 @@ func (m *Main) printTopPersonas(ctx context.Context, s *duckdb.Store) error {
 		fmt.Fprintf(w, "  %-22s %-28s %-52s %6d contacts  %4.1f%% vs %4.1f%%  -> %s\n",
 			p.ID, p.Label, condText(p.Conditions), p.Size, 100*p.TargetRate, 100*p.BaseRate, p.Handling)
 	}
+	var kinds []kindSummary
+	if doc, err := s.Meta(ctx, "negative_kinds"); err != nil {
+		return err
+	} else if doc != "" {
+		if err := json.Unmarshal([]byte(doc), &kinds); err != nil {
+			return err
+		}
+	}
+	m.printKinds(kinds)
 	return nil
 }
 
