@@ -88,6 +88,10 @@ others only where there are orders.
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | `%s` |\n", k.Name, label, k.Handle, k.Doc, strings.ReplaceAll(k.Target, "|", "\\|"))
 	}
 	b.WriteString(`
+` + "`antipersona personas`" + ` also lists every kind of the build with its number of contacts and of personas
+(` + "`negative_kinds`" + ` in the JSON): a kind with contacts but no persona is one that no group of
+lead-time traits predicts (no group where most contacts are of the kind).
+
 Handling: ` + "`exclude_from_paid`" + ` — do not spend paid budget on them; ` + "`organic_only`" + ` — they like the
 brand but do not buy: engage on social and content, never with paid budget; ` + "`review`" + ` — look
 at the cases (support load, reviews) before deciding.
