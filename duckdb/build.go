@@ -109,37 +109,17 @@ func (s *Store) ExportFeaturesFile(ctx context.Context, path, format string) err
 // column name to value (nil for NULL), in contact_id order. It is meant for
 // tests and small reports.
 func (s *Store) FeatureRows(ctx context.Context, fn func(row map[string]any) error) error {
-	rows, err := s.db.QueryContext(ctx, "SELECT * FROM features ORDER BY contact_id")
-	if err != nil {
-		return fmt.Errorf("read features: %w", err)
-	}
-	defer rows.Close()
-	return scanMaps(rows, fn)
-}
-
-func scanMaps(rows *sql.Rows, fn func(map[string]any) error) error {
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
+	err := s.scan(ctx, "SELECT * FROM features ORDER BY contact_id", func(cols []string, vals []any) error {
 		m := make(map[string]any, len(cols))
 		for i, c := range cols {
 			m[c] = vals[i]
 		}
-		if err := fn(m); err != nil {
-			return err
-		}
+		return fn(m)
+	})
+	if err != nil {
+		return fmt.Errorf("read features: %w", err)
 	}
-	return rows.Err()
+	return nil
 }
 
 // FeatureColumns returns the column names of the features table.
@@ -347,6 +327,12 @@ func (s *Store) insertSpool(ctx context.Context, tx *sql.Tx, table, ddl string, 
 
 // Scan runs query and calls fn with each row's values (nil for NULL).
 func (s *Store) Scan(ctx context.Context, query string, fn func(vals []any) error) error {
+	return s.scan(ctx, query, func(_ []string, vals []any) error { return fn(vals) })
+}
+
+// scan runs query and calls fn with the column names and each row's
+// values; vals is reused between rows.
+func (s *Store) scan(ctx context.Context, query string, fn func(cols []string, vals []any) error) error {
 	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
 		return err
@@ -365,7 +351,7 @@ func (s *Store) Scan(ctx context.Context, query string, fn func(vals []any) erro
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		if err := fn(vals); err != nil {
+		if err := fn(cols, vals); err != nil {
 			return err
 		}
 	}

@@ -264,128 +264,112 @@ func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antip
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(evs)) - n}, err
 }
 
-func (s *Store) writeOrders(ctx context.Context, os []antipersona.Order) (antipersona.WriteResult, error) {
-	seen := make(firstOfKey, len(os))
-	w := spoolSize(len(os), 120)
-	for i := range os {
-		o := &os[i]
-		if !seen.first(o.OrderID) {
+// writeKeyed stores items of one kind whose first occurrence of each key
+// (the file's first row wins) is not stored yet; enc writes an item's
+// columns (cs) to the spool.
+func writeKeyed[T any](ctx context.Context, s *Store, items []T, table, hashCol, keyCol string, cs []column, perRow int,
+	key func(*T) string, enc func(w *spool, it *T)) (antipersona.WriteResult, error) {
+	seen := make(firstOfKey, len(items))
+	w := spoolSize(len(items), perRow)
+	for i := range items {
+		it := &items[i]
+		if !seen.first(key(it)) {
 			continue
 		}
-		status := o.Status
-		if status == "" {
-			status = antipersona.OrderCompleted
-		}
-		src := o.Source
-		if src == "" {
-			src = string(antipersona.KindOrders)
-		}
-		w.str(o.OrderID)
-		w.nullStr(o.ContactID)
-		w.nullStr(o.AnonymousID)
-		w.time(o.Time)
-		w.num(o.Revenue)
-		w.num(o.Margin)
-		w.num(o.CostOfGoods)
-		w.num(o.Discount)
-		w.str(status)
-		w.nullStr(o.Channel)
-		w.str(src)
+		enc(w, it)
 		w.end()
 	}
-	n, err := s.insertSpooled(ctx, "orders", "ok", "order_id", orderCols, w)
-	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(os)) - n}, err
+	n, err := s.insertSpooled(ctx, table, hashCol, keyCol, cs, w)
+	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(items)) - n}, err
+}
+
+func (s *Store) writeOrders(ctx context.Context, os []antipersona.Order) (antipersona.WriteResult, error) {
+	return writeKeyed(ctx, s, os, "orders", "ok", "order_id", orderCols, 120,
+		func(o *antipersona.Order) string { return o.OrderID },
+		func(w *spool, o *antipersona.Order) {
+			status := o.Status
+			if status == "" {
+				status = antipersona.OrderCompleted
+			}
+			src := o.Source
+			if src == "" {
+				src = string(antipersona.KindOrders)
+			}
+			w.str(o.OrderID)
+			w.nullStr(o.ContactID)
+			w.nullStr(o.AnonymousID)
+			w.time(o.Time)
+			w.num(o.Revenue)
+			w.num(o.Margin)
+			w.num(o.CostOfGoods)
+			w.num(o.Discount)
+			w.str(status)
+			w.nullStr(o.Channel)
+			w.str(src)
+		})
 }
 
 func (s *Store) writeReturns(ctx context.Context, rs []antipersona.Return) (antipersona.WriteResult, error) {
-	seen := make(firstOfKey, len(rs))
-	w := spoolSize(len(rs), 100)
-	for i := range rs {
-		r := &rs[i]
-		if !seen.first(r.ReturnID) {
-			continue
-		}
-		src := r.Source
-		if src == "" {
-			src = string(antipersona.KindOrders)
-		}
-		w.str(r.ReturnID)
-		w.nullStr(r.OrderID)
-		w.nullStr(r.ContactID)
-		w.nullStr(r.AnonymousID)
-		w.time(r.Time)
-		w.num(r.Amount)
-		w.str(r.Kind)
-		w.str(src)
-		w.end()
-	}
-	n, err := s.insertSpooled(ctx, "returns", "rk", "return_id", returnCols, w)
-	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(rs)) - n}, err
+	return writeKeyed(ctx, s, rs, "returns", "rk", "return_id", returnCols, 100,
+		func(r *antipersona.Return) string { return r.ReturnID },
+		func(w *spool, r *antipersona.Return) {
+			src := r.Source
+			if src == "" {
+				src = string(antipersona.KindOrders)
+			}
+			w.str(r.ReturnID)
+			w.nullStr(r.OrderID)
+			w.nullStr(r.ContactID)
+			w.nullStr(r.AnonymousID)
+			w.time(r.Time)
+			w.num(r.Amount)
+			w.str(r.Kind)
+			w.str(src)
+		})
 }
 
 func (s *Store) writeCosts(ctx context.Context, cs []antipersona.Cost) (antipersona.WriteResult, error) {
-	seen := make(firstOfKey, len(cs))
-	w := spoolSize(len(cs), 80)
-	for i := range cs {
-		c := &cs[i]
-		if !seen.first(c.RowKey) {
-			continue
-		}
-		kind := c.Kind
-		if kind == "" {
-			kind = antipersona.CostAcquisition
-		}
-		w.str(c.RowKey)
-		w.nullStr(c.ContactID)
-		w.nullStr(c.Campaign)
-		w.nullStr(c.Channel)
-		w.time(c.Time)
-		w.num(c.Amount)
-		w.str(kind)
-		w.end()
-	}
-	n, err := s.insertSpooled(ctx, "costs", "rk", "row_key", costCols, w)
-	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(cs)) - n}, err
+	return writeKeyed(ctx, s, cs, "costs", "rk", "row_key", costCols, 80,
+		func(c *antipersona.Cost) string { return c.RowKey },
+		func(w *spool, c *antipersona.Cost) {
+			kind := c.Kind
+			if kind == "" {
+				kind = antipersona.CostAcquisition
+			}
+			w.str(c.RowKey)
+			w.nullStr(c.ContactID)
+			w.nullStr(c.Campaign)
+			w.nullStr(c.Channel)
+			w.time(c.Time)
+			w.num(c.Amount)
+			w.str(kind)
+		})
 }
 
 func (s *Store) writeTouches(ctx context.Context, ts []antipersona.Touch) (antipersona.WriteResult, error) {
-	seen := make(firstOfKey, len(ts))
-	w := spoolSize(len(ts), 60)
-	for i := range ts {
-		t := &ts[i]
-		if !seen.first(t.RowKey) {
-			continue
-		}
-		w.str(t.RowKey)
-		w.str(t.ContactID)
-		w.nullStr(t.Campaign)
-		w.nullStr(t.Channel)
-		w.time(t.Time)
-		w.end()
-	}
-	n, err := s.insertSpooled(ctx, "touches", "rk", "row_key", touchCols, w)
-	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(ts)) - n}, err
+	return writeKeyed(ctx, s, ts, "touches", "rk", "row_key", touchCols, 60,
+		func(t *antipersona.Touch) string { return t.RowKey },
+		func(w *spool, t *antipersona.Touch) {
+			w.str(t.RowKey)
+			w.str(t.ContactID)
+			w.nullStr(t.Campaign)
+			w.nullStr(t.Channel)
+			w.time(t.Time)
+		})
 }
 
 func (s *Store) writeSurveys(ctx context.Context, as []antipersona.SurveyAnswer) (antipersona.WriteResult, error) {
-	seen := make(firstOfKey, len(as))
-	w := spoolSize(len(as), 120)
-	for i := range as {
-		x := &as[i]
-		if !seen.first(x.RowKey) {
-			continue
-		}
-		w.str(x.RowKey)
-		w.str(x.ContactID)
-		w.str(x.QuestionID)
-		w.nullStr(x.Question)
-		w.str(x.Answer)
-		w.nullStr(x.Language)
-		w.time(x.Time)
-		w.end()
-	}
-	n, err := s.insertSpooled(ctx, "survey_answers", "rk", "row_key", surveyCols, w)
-	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(as)) - n}, err
+	return writeKeyed(ctx, s, as, "survey_answers", "rk", "row_key", surveyCols, 120,
+		func(x *antipersona.SurveyAnswer) string { return x.RowKey },
+		func(w *spool, x *antipersona.SurveyAnswer) {
+			w.str(x.RowKey)
+			w.str(x.ContactID)
+			w.str(x.QuestionID)
+			w.nullStr(x.Question)
+			w.str(x.Answer)
+			w.nullStr(x.Language)
+			w.time(x.Time)
+		})
 }
 
 // traitValue converts a typed value for the appender.
