@@ -51,8 +51,8 @@ func DefaultNegativeKinds() []NegativeKind {
 		"webinars_attended", "trials_started", "events", "days_since_last_activity"}
 	return []NegativeKind{
 		{Name: "mimic", Label: "Engaged non-buyers",
-			Doc:    "No order (and no CRM conversion) after at least 90 days, with an engagement score in the top quarter of the contacts who have not bought: they look like buyers and never buy.",
-			Target: "NOT COALESCE(converted, false) AND tenure_days >= 90 AND engagement_score >= quantile_cont(engagement_score, 0.75) FILTER (WHERE NOT COALESCE(converted, false)) OVER ()",
+			Doc:    "No order (and no CRM conversion) after at least 90 days, with an engagement score above zero and in the top quarter of the contacts who have not bought: they look like buyers and never buy.",
+			Target: "NOT COALESCE(converted, false) AND tenure_days >= 90 AND engagement_score > 0 AND engagement_score >= quantile_cont(engagement_score, 0.75) FILTER (WHERE NOT COALESCE(converted, false)) OVER ()",
 			Handle: HandleOrganicOnly, Defining: with(append(engagement, "tenure_days")...), Enabled: true},
 		{Name: "unprofitable", Label: "Unprofitable contacts",
 			Doc:    "Profit below zero: acquisition, contact, support and return costs above the margin they brought.",

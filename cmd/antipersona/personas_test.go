@@ -211,3 +211,38 @@ func TestNegativePersonasShop(t *testing.T) {
 		}
 	}
 }
+
+// TestNoEventsNoMimics: without events nobody has engagement, so nobody is
+// an engaged non-buyer (the top quarter of zeros is not engagement).
+func TestNoEventsNoMimics(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, "generate", "--contacts", "2000", "--seed", "4", "--out", dir)
+	ws := t.TempDir()
+	mustRun(t, "init", ws)
+	mustRun(t, "-w", ws, "ingest", "contacts", filepath.Join(dir, "contacts.csv"))
+	mustRun(t, "-w", ws, "ingest", "orders", filepath.Join(dir, "orders.csv"))
+	mustRun(t, "-w", ws, "build", "--as-of", "2025-12-31")
+	var out struct {
+		Personas []struct {
+			ID           string `json:"id"`
+			NegativeKind string `json:"negative_kind"`
+		} `json:"personas"`
+		Kinds []struct {
+			Kind     string `json:"kind"`
+			Contacts int    `json:"contacts"`
+		} `json:"negative_kinds"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "personas", "--json")), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range out.Personas {
+		if p.NegativeKind == "mimic" {
+			t.Errorf("mimic persona %s without any event", p.ID)
+		}
+	}
+	for _, k := range out.Kinds {
+		if k.Kind == "mimic" && k.Contacts != 0 {
+			t.Errorf("%d engaged non-buyers without any event", k.Contacts)
+		}
+	}
+}
