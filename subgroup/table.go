@@ -181,9 +181,9 @@ type Selector struct {
 	Lo, Hi float64 // Ge: Lo; Lt: Hi; Between: both
 }
 
-// formatNum writes a number as %.17g does (shortest form that reads back
-// exactly for the edges, which are data values).
-func formatNum(x float64) string { return strconv.FormatFloat(x, 'g', 17, 64) }
+// formatNum writes a number for descriptions, with six significant
+// digits (3400, 395.843, 0.0113774); conditions keep the exact value.
+func formatNum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 
 // Text describes s with the attribute names of t, e.g. "age >= 60",
 // "30 <= age < 45", "city is_missing".
