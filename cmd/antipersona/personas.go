@@ -334,15 +334,11 @@ left, each with the share of members, the share among all contacts and the lift.
 				ps = []personaOut{}
 			}
 			if avatars != "" {
-				if err := os.MkdirAll(avatars, 0o755); err != nil {
+				n, err := writeAvatars(cmd.Context(), s, avatars)
+				if err != nil {
 					return err
 				}
-				for _, p := range ps {
-					if err := os.WriteFile(filepath.Join(avatars, p.ID+".svg"), []byte(p.Avatar), 0o644); err != nil {
-						return err
-					}
-				}
-				m.info("%d avatars written to %s", len(ps), avatars)
+				m.info("%d avatars written to %s", n, avatars)
 			}
 			if len(args) == 1 {
 				if len(ps) == 0 {
@@ -638,4 +634,26 @@ func (m *Main) printKinds(kinds []kindSummary) {
 		fmt.Fprintf(tw, "  %s\t%s\t%d contacts\t%.1f%%\t%s\n", k.Kind, k.Label, k.Contacts, 100*k.Share, note)
 	}
 	tw.Flush()
+}
+
+// writeAvatars writes the avatar of every persona of the last build to
+// dir/<id>.svg and returns how many.
+func writeAvatars(ctx context.Context, s *duckdb.Store, dir string) (int, error) {
+	docs, err := s.Personas(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	for _, d := range docs {
+		var p persona.Persona
+		if err := json.Unmarshal(d, &p); err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, p.ID+".svg"), []byte(p.Avatar), 0o644); err != nil {
+			return 0, err
+		}
+	}
+	return len(docs), nil
 }
