@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/antipersona/antipersona/cluster"
 )
 
 // personasJSON is the part of personas --json the tests read.
@@ -198,6 +201,33 @@ func TestNegativePersonasShop(t *testing.T) {
 	}
 	if good < 6 {
 		t.Errorf("%d negative archetypes matched with F1 >= 0.35, want at least 6 (the level reached so far)", good)
+	}
+	// Clusters: reproducible (a second build gives the same labels) and
+	// related to the archetypes (adjusted Rand index against truth.csv).
+	assign2 := filepath.Join(dir, "assign2.csv")
+	mustRun(t, "-w", ws, "build", "--as-of", "2025-06-30")
+	mustRun(t, "-w", ws, "assignments", "--out", assign2)
+	first, second := readCSVByID(t, assign), readCSVByID(t, assign2)
+	var got, want []int
+	codes := map[string]int{}
+	for id, row := range first {
+		if row["cluster"] != second[id]["cluster"] {
+			t.Fatalf("contact %s: cluster %s, then %s after the same build", id, row["cluster"], second[id]["cluster"])
+		}
+		c, err := strconv.Atoi(row["cluster"])
+		if err != nil {
+			t.Fatalf("contact %s: cluster %q", id, row["cluster"])
+		}
+		a := truth[id]["archetype"]
+		if _, ok := codes[a]; !ok {
+			codes[a] = len(codes)
+		}
+		got, want = append(got, c), append(want, codes[a])
+	}
+	ari := cluster.AdjustedRandIndex(got, want)
+	t.Logf("clusters against the %d archetypes: adjusted Rand index %.3f", len(codes), ari)
+	if ari < 0.05 {
+		t.Errorf("clusters unrelated to the archetypes: ARI %.3f", ari)
 	}
 	for p, m := range members {
 		pos := 0
