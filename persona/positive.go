@@ -122,41 +122,37 @@ func newCardBuilder(a *Analysis, converted []bool, value, profit []float64, loca
 // persona makes the buyer persona of result r (whose target is the
 // valuable customer).
 func (cb *cardBuilder) persona(id, basis string, r subgroup.Result) Persona {
-	a, converted, value, profit := cb.a, cb.converted, cb.value, cb.profit
-	totalValue, totalProfit, usedNames := cb.totalValue, cb.totalProfit, cb.usedNames
-	{
-		p := Persona{
-			ID: id, Kind: "positive", Label: "Valuable customers", Basis: basis,
-			Conditions: r.Conditions, Size: r.Size, Share: r.Share, Target: "valuable_customer",
-			TargetRate: r.TargetRate, TargetLow: r.RateLow, TargetHigh: r.RateHigh, BaseRate: r.BaseRate,
-			Lift: r.Lift, Coverage: r.Coverage, PValue: r.PValue, PAdjusted: r.PAdjusted, Members: r.Rows,
-		}
-		card := Card{BaseConversion: cb.baseConversion}
-		if totalValue != 0 {
-			card.RevenueShare = sumPositive(value, r.Rows) / totalValue
-		}
-		if totalProfit != 0 {
-			card.ProfitShare = sumPositive(profit, r.Rows) / totalProfit
-		}
-		in := 0
-		for j, c := range converted {
-			if c && r.Rows.Has(j) {
-				in++
-			}
-		}
-		card.ConversionRate = float64(in) / float64(r.Size)
-		card.Traits = distinguishing(a, r, r.Size)
-		card.Gender = mostFrequent(a, r.Rows, genderIdents...)
-		card.FirstName = FirstName(cb.locale, card.Gender, p.ID+r.Description, usedNames)
-		usedNames[card.FirstName] = true
-		card.Headline = headline(r)
-		p.Name = card.FirstName + ": " + card.Headline
-		p.Description = fmt.Sprintf("%s: %d contacts (%.1f%%), %.0f%% of net revenue and %.0f%% of profit; %.1f%% of them are valuable customers against %.1f%% overall (%.1f×).",
-			r.Description, r.Size, 100*r.Share, 100*card.RevenueShare, 100*card.ProfitShare, 100*r.TargetRate, 100*r.BaseRate, r.Lift)
-		p.Card = &card
-		p.Avatar = Avatar(avatarSpec(a, &p, card.Gender))
-		return p
+	p := Persona{
+		ID: id, Kind: "positive", Label: "Valuable customers", Basis: basis,
+		Conditions: r.Conditions, Size: r.Size, Share: r.Share, Target: "valuable_customer",
+		TargetRate: r.TargetRate, TargetLow: r.RateLow, TargetHigh: r.RateHigh, BaseRate: r.BaseRate,
+		Lift: r.Lift, Coverage: r.Coverage, PValue: r.PValue, PAdjusted: r.PAdjusted, Members: r.Rows,
 	}
+	card := Card{BaseConversion: cb.baseConversion}
+	if cb.totalValue != 0 {
+		card.RevenueShare = sumPositive(cb.value, r.Rows) / cb.totalValue
+	}
+	if cb.totalProfit != 0 {
+		card.ProfitShare = sumPositive(cb.profit, r.Rows) / cb.totalProfit
+	}
+	in := 0
+	for j, c := range cb.converted {
+		if c && r.Rows.Has(j) {
+			in++
+		}
+	}
+	card.ConversionRate = float64(in) / float64(r.Size)
+	card.Traits = distinguishing(cb.a, r, r.Size)
+	card.Gender = mostFrequent(cb.a, r.Rows, genderIdents...)
+	card.FirstName = FirstName(cb.locale, card.Gender, p.ID+r.Description, cb.usedNames)
+	cb.usedNames[card.FirstName] = true
+	card.Headline = headline(r)
+	p.Name = card.FirstName + ": " + card.Headline
+	p.Description = fmt.Sprintf("%s: %d contacts (%.1f%%), %.0f%% of net revenue and %.0f%% of profit; %.1f%% of them are valuable customers against %.1f%% overall (%.1f×).",
+		r.Description, r.Size, 100*r.Share, 100*card.RevenueShare, 100*card.ProfitShare, 100*r.TargetRate, 100*r.BaseRate, r.Lift)
+	p.Card = &card
+	p.Avatar = Avatar(avatarSpec(cb.a, &p, card.Gender))
+	return p
 }
 
 // FindClusterPersonas turns clusters into buyer personas: for each cluster
