@@ -24,6 +24,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzJSONLEvents -fuzztime 30s ./ingest/
 	$(GO) test -run '^$$' -fuzz FuzzParseSegment -fuzztime 30s ./ingest/
 	$(GO) test -run '^$$' -fuzz FuzzIdent -fuzztime 30s ./ingest/
+	$(GO) test -run '^$$' -fuzz FuzzValidJSON -fuzztime 30s ./ingest/
 	$(GO) test -run '^$$' -fuzz FuzzAppendCSV -fuzztime 30s ./generate/
 	$(GO) test -run '^$$' -fuzz FuzzSpoolString -fuzztime 30s ./duckdb/
 

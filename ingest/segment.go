@@ -210,12 +210,12 @@ func ParseSegment(b *antipersona.Batch, line []byte, file string, lineNo int64) 
 	if !utf8.Valid(data) {
 		return fail(base+segInvalidUTF8At(data)+1, "", errors.New("invalid UTF-8"))
 	}
-	if !json.Valid(data) {
+	if !validJSON(data) {
 		col, err := segSyntaxError(data)
 		return fail(base+col, "", fmt.Errorf("invalid JSON: %w", err))
 	}
 	start := segSkipWS(data, 0)
-	if data[start] != '{' { // json.Valid guarantees a value at start
+	if data[start] != '{' { // validJSON guarantees a value at start
 		return fail(base+start+1, "", errors.New("not a JSON object"))
 	}
 
@@ -1035,7 +1035,7 @@ func segUnixTime(s string) (time.Time, bool) {
 	return time.Unix(int64(sec), int64(usec)*1000).UTC(), true
 }
 
-// Scanning JSON that json.Valid accepted.
+// Scanning JSON that validJSON accepted.
 
 // segObject walks the members of one JSON object.
 type segObject struct {
