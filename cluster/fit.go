@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // chunkRows is the number of rows of one unit of parallel work. Partial
@@ -140,33 +141,42 @@ func (f *fit) seed(ctx context.Context, rng *rand.Rand) error {
 
 // parallel runs fn on every chunk of rows, on up to GOMAXPROCS goroutines.
 func (f *fit) parallel(fn func(c, lo, hi int)) {
-	nc := len(f.acc)
-	run := func(c int) { fn(c, c*chunkRows, min(f.t.n, (c+1)*chunkRows)) }
-	workers := min(runtime.GOMAXPROCS(0), nc)
+	forEach(len(f.acc), func(c int) bool {
+		fn(c, c*chunkRows, min(f.t.n, (c+1)*chunkRows))
+		return true
+	})
+}
+
+// forEach calls fn(i) for every i in 0..n-1 on up to GOMAXPROCS goroutines,
+// each taking the next index; once fn returns false no further index is
+// handed out. Callers write results to slots of their own, so the order in
+// which indexes run does not change them.
+func forEach(n int, fn func(i int) bool) {
+	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
-		for c := range nc {
-			run(c)
+		for i := range n {
+			if !fn(i) {
+				return
+			}
 		}
 		return
 	}
-	var mu sync.Mutex
-	next := 0
+	var next atomic.Int64
+	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				c := next
-				next++
-				mu.Unlock()
-				if c >= nc {
+		wg.Go(func() {
+			for !stop.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= n {
 					return
 				}
-				run(c)
+				if !fn(i) {
+					stop.Store(true)
+					return
+				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

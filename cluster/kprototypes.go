@@ -113,9 +113,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // Data are the columns to cluster. Every column has one value per row.
@@ -274,41 +272,25 @@ func KPrototypes(ctx context.Context, d Data, opt Options) (Result, error) {
 	fits := make([]*fit, nk)
 	scores := make([]float64, nk)
 	errs := make([]error, nk)
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), nk) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= nk {
-					return
-				}
-				k := opt.KMax - i // largest k (the longest fits) first
-				i = k - opt.KMin
-				f, err := bestFit(ctx, sample, k, opt)
-				if err != nil {
-					errs[i] = err
-					return
-				}
-				fits[i] = f
-				scores[i] = math.NaN()
-				if k >= 2 && !f.hasEmpty() {
-					lab := make([]int32, len(silPos))
-					for j, p := range silPos {
-						lab[j] = f.labels[p]
-					}
-					scores[i] = silhouette(tri, lab, k)
-				}
+	forEach(nk, func(i int) bool {
+		k := opt.KMax - i // largest k (the longest fits) first
+		i = k - opt.KMin
+		f, err := bestFit(ctx, sample, k, opt)
+		if err != nil {
+			errs[i] = err
+			return false
+		}
+		fits[i] = f
+		scores[i] = math.NaN()
+		if k >= 2 && !f.hasEmpty() {
+			lab := make([]int32, len(silPos))
+			for j, p := range silPos {
+				lab[j] = f.labels[p]
 			}
-		}()
-	}
-	wg.Wait()
+			scores[i] = silhouette(tri, lab, k)
+		}
+		return true
+	})
 	for _, err := range errs {
 		if err != nil {
 			return Result{}, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 )
 
@@ -62,38 +61,22 @@ func pairDistances(ctx context.Context, t *table, pos []int, gamma float64) ([]f
 	m := len(pos)
 	tri := make([]float32, m*(m-1)/2)
 	var mu sync.Mutex
-	next := 0
-	var wg sync.WaitGroup
 	var cancelled error
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
+	forEach(m, func(i int) bool {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
 				mu.Lock()
-				i := next
-				next++
+				cancelled = err
 				mu.Unlock()
-				if i >= m {
-					return
-				}
-				if i%64 == 0 {
-					if err := ctx.Err(); err != nil {
-						mu.Lock()
-						cancelled = err
-						next = m
-						mu.Unlock()
-						return
-					}
-				}
-				row := tri[triIndex(i, i+1, m):]
-				for j := i + 1; j < m; j++ {
-					row[j-i-1] = float32(t.pairDistance(pos[i], pos[j], gamma))
-				}
+				return false
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		row := tri[triIndex(i, i+1, m):]
+		for j := i + 1; j < m; j++ {
+			row[j-i-1] = float32(t.pairDistance(pos[i], pos[j], gamma))
+		}
+		return true
+	})
 	if cancelled != nil {
 		return nil, fmt.Errorf("cluster: %w", cancelled)
 	}

@@ -80,12 +80,8 @@ func (s *Store) ExportFeatures(ctx context.Context, w io.Writer, format string) 
 // ExportFeaturesFile writes the features of the last build, sorted by
 // contact_id, to the file at path (replaced if it exists).
 func (s *Store) ExportFeaturesFile(ctx context.Context, path, format string) error {
-	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'features'").Scan(&n); err != nil {
+	if err := s.needTable(ctx, "features"); err != nil {
 		return err
-	}
-	if n == 0 {
-		return antipersona.Errorf(antipersona.ENOTFOUND, "no features yet: run 'antipersona build' first")
 	}
 	var opts string
 	switch format {
@@ -188,12 +184,8 @@ type SegmentCount struct {
 // tag, lifecycle stage and rule segment of the last build, largest first
 // within each group.
 func (s *Store) SegmentCounts(ctx context.Context) ([]SegmentCount, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'segments'").Scan(&n); err != nil {
+	if err := s.needTable(ctx, "segments"); err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no segments yet: run 'antipersona build' first")
 	}
 	rules, err := s.hasTable(ctx, "rule_segments")
 	if err != nil {
@@ -236,6 +228,15 @@ func (s *Store) SegmentCounts(ctx context.Context) ([]SegmentCount, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// needTable returns ENOTFOUND when a build has not made table name yet.
+func (s *Store) needTable(ctx context.Context, name string) error {
+	ok, err := s.hasTable(ctx, name)
+	if err == nil && !ok {
+		err = antipersona.Errorf(antipersona.ENOTFOUND, "no %s yet: run 'antipersona build' first", name)
+	}
+	return err
 }
 
 func (s *Store) hasTable(ctx context.Context, name string) (bool, error) {
@@ -400,15 +401,11 @@ func (s *Store) ReplacePersonas(ctx context.Context, ps []PersonaRow) error {
 
 // Personas returns the stored personas' JSON documents in order.
 func (s *Store) Personas(ctx context.Context) ([][]byte, error) {
-	ok, err := s.hasTable(ctx, "personas")
-	if err != nil {
+	if err := s.needTable(ctx, "personas"); err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no personas yet: run 'antipersona build' first")
-	}
 	var out [][]byte
-	err = s.Scan(ctx, "SELECT doc FROM personas ORDER BY ordinal", func(v []any) error {
+	err := s.Scan(ctx, "SELECT doc FROM personas ORDER BY ordinal", func(v []any) error {
 		out = append(out, []byte(v[0].(string)))
 		return nil
 	})
@@ -422,12 +419,8 @@ func (s *Store) Personas(ctx context.Context) ([][]byte, error) {
 // and null in JSON.
 func (s *Store) ExportAssignments(ctx context.Context, path, format string) error {
 	for _, t := range []string{"segments", "personas"} {
-		ok, err := s.hasTable(ctx, t)
-		if err != nil {
+		if err := s.needTable(ctx, t); err != nil {
 			return err
-		}
-		if !ok {
-			return antipersona.Errorf(antipersona.ENOTFOUND, "no %s yet: run 'antipersona build' first", t)
 		}
 	}
 	clusters, err := s.hasTable(ctx, "clusters")

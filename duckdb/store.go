@@ -178,6 +178,10 @@ func releaseLock(f *os.File) {
 // quoteIdent quotes an SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+// QuoteIdent quotes an SQL identifier for queries built outside the
+// package (Scan).
+func QuoteIdent(s string) string { return quoteIdent(s) }
+
 // quoteLit quotes an SQL string literal.
 func quoteLit(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 

@@ -6,28 +6,16 @@ package ingest
 // scanner's per-byte function calls. Like json.Valid it does not check that
 // strings are valid UTF-8 (the callers do).
 func validJSON(d []byte) bool {
-	i := skipWS(d, 0)
+	i := segSkipWS(d, 0)
 	i, ok := validValue(d, i, 0)
 	if !ok {
 		return false
 	}
-	return skipWS(d, i) == len(d)
+	return segSkipWS(d, i) == len(d)
 }
 
 // maxJSONDepth bounds nesting like encoding/json does (10000).
 const maxJSONDepth = 10000
-
-func skipWS(d []byte, i int) int {
-	for i < len(d) {
-		switch d[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
 
 // validValue checks the value starting at d[i] and returns the index after it.
 func validValue(d []byte, i, depth int) (int, bool) {
@@ -41,7 +29,7 @@ func validValue(d []byte, i, depth int) (int, bool) {
 		if depth >= maxJSONDepth {
 			return i, false
 		}
-		i = skipWS(d, i+1)
+		i = segSkipWS(d, i+1)
 		if i < len(d) && d[i] == '}' {
 			return i + 1, true
 		}
@@ -53,14 +41,14 @@ func validValue(d []byte, i, depth int) (int, bool) {
 			if i, ok = validString(d, i); !ok {
 				return i, false
 			}
-			i = skipWS(d, i)
+			i = segSkipWS(d, i)
 			if i >= len(d) || d[i] != ':' {
 				return i, false
 			}
-			if i, ok = validValue(d, skipWS(d, i+1), depth+1); !ok {
+			if i, ok = validValue(d, segSkipWS(d, i+1), depth+1); !ok {
 				return i, false
 			}
-			i = skipWS(d, i)
+			i = segSkipWS(d, i)
 			if i >= len(d) {
 				return i, false
 			}
@@ -70,13 +58,13 @@ func validValue(d []byte, i, depth int) (int, bool) {
 			if d[i] != ',' {
 				return i, false
 			}
-			i = skipWS(d, i+1)
+			i = segSkipWS(d, i+1)
 		}
 	case c == '[':
 		if depth >= maxJSONDepth {
 			return i, false
 		}
-		i = skipWS(d, i+1)
+		i = segSkipWS(d, i+1)
 		if i < len(d) && d[i] == ']' {
 			return i + 1, true
 		}
@@ -85,7 +73,7 @@ func validValue(d []byte, i, depth int) (int, bool) {
 			if i, ok = validValue(d, i, depth+1); !ok {
 				return i, false
 			}
-			i = skipWS(d, i)
+			i = segSkipWS(d, i)
 			if i >= len(d) {
 				return i, false
 			}
@@ -95,7 +83,7 @@ func validValue(d []byte, i, depth int) (int, bool) {
 			if d[i] != ',' {
 				return i, false
 			}
-			i = skipWS(d, i+1)
+			i = segSkipWS(d, i+1)
 		}
 	case c == 't':
 		return literal(d, i, "true")

@@ -105,14 +105,7 @@ func Avatar(spec AvatarSpec) string {
 // avatarSpec derives a persona's avatar from its members.
 func avatarSpec(a *Analysis, p *Persona, gender string) AvatarSpec {
 	spec := AvatarSpec{Key: p.ID + "|" + p.Name, Title: p.Name, Negative: p.Kind == "negative", Age: math.NaN()}
-	switch strings.ToLower(gender) {
-	case "female", "f", "woman", "k", "kobieta", "nữ", "ქალი":
-		spec.Gender = "female"
-	case "male", "m", "man", "mężczyzna", "nam", "კაცი":
-		spec.Gender = "male"
-	default:
-		spec.Gender = "other"
-	}
+	spec.Gender = genderOf(gender)
 	spec.Age = medianOf(a, p.Members, "age", "wiek", "tuoi", "tuổi", "ages")
 	spec.Interests = topValues(a, p.Members, 3)
 	return spec

@@ -424,10 +424,10 @@ func FirstName(locale, gender, key string, taken map[string]bool) string {
 		names = firstNames["en"]
 	}
 	var pool []string
-	switch strings.ToLower(gender) {
-	case "female", "f", "woman", "k", "kobieta", "nữ", "nu", "ქალი":
+	switch genderOf(gender) {
+	case "female":
 		pool = names["f"]
-	case "male", "m", "man", "mężczyzna", "nam", "კაცი":
+	case "male":
 		pool = names["m"]
 	default:
 		pool = append(append([]string{}, names["f"]...), names["m"]...)
@@ -445,6 +445,18 @@ func FirstName(locale, gender, key string, taken map[string]bool) string {
 
 // genderIdents are identifiers of gender traits in en, pl, vi.
 var genderIdents = []string{"gender", "sex", "plec", "płeć", "gioi_tinh", "giới_tính"}
+
+// genderOf reads a gender value ("female", "kobieta", "nữ", "m"...) as
+// female, male or other.
+func genderOf(v string) string {
+	switch strings.ToLower(v) {
+	case "female", "f", "woman", "k", "kobieta", "nữ", "nu", "ქალი":
+		return "female"
+	case "male", "m", "man", "mężczyzna", "nam", "კაცი":
+		return "male"
+	}
+	return "other"
+}
 
 // positiveOverlap is the largest Jaccard index between two buyer personas.
 const positiveOverlap = 0.5

@@ -11,17 +11,9 @@ set -euo pipefail
 N=${1:-20000}
 SEED=${2:-1}
 WORK=${3:-/tmp/antipersona-oracle-$N-$SEED}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN="$WORK/antipersona"
-mkdir -p "$WORK"
-(cd "$ROOT" && go build -o "$BIN" ./cmd/antipersona)
-rm -rf "$WORK/data" "$WORK/ws"
-"$BIN" -q generate --contacts "$N" --seed "$SEED" --out "$WORK/data"
-"$BIN" -q init "$WORK/ws"
-for kf in contacts:contacts.csv orders:orders.csv events:events.jsonl costs:costs.csv touches:touches.csv surveys:surveys.csv; do
-  "$BIN" -q -w "$WORK/ws" ingest "${kf%%:*}" "$WORK/data/${kf#*:}"
-done
-P2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["period2_end"])' "$WORK/data/periods.json")
+. "$(dirname "$0")/shop.sh"
+shop_workspace "$N" "$SEED" "$WORK"
+P2=$(period "$WORK/data" period2_end)
 "$BIN" -q -w "$WORK/ws" build --as-of "$P2" >/dev/null
 "$BIN" -q -w "$WORK/ws" features --format csv --out "$WORK/features.csv"
 python3 - "$WORK" <<'PY'

@@ -10,21 +10,9 @@ set -euo pipefail
 N=${1:-20000}
 SEED=${2:-1}
 WORK=${3:-/tmp/antipersona-f1-$N-$SEED}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN="$WORK/antipersona"
-mkdir -p "$WORK"
-(cd "$ROOT" && go build -o "$BIN" ./cmd/antipersona)
-if [ "$(cat "$WORK/data/.done" 2>/dev/null)" != "$N-$SEED" ]; then
-  rm -rf "$WORK/data"
-  "$BIN" -q generate --contacts "$N" --seed "$SEED" --out "$WORK/data"
-  echo "$N-$SEED" >"$WORK/data/.done"
-fi
-rm -rf "$WORK/ws"
-"$BIN" -q init "$WORK/ws"
-for kf in contacts:contacts.csv orders:orders.csv events:events.jsonl costs:costs.csv touches:touches.csv surveys:surveys.csv; do
-  "$BIN" -q -w "$WORK/ws" ingest "${kf%%:*}" "$WORK/data/${kf#*:}"
-done
-P1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["period1_end"])' "$WORK/data/periods.json")
+. "$(dirname "$0")/shop.sh"
+shop_workspace "$N" "$SEED" "$WORK"
+P1=$(period "$WORK/data" period1_end)
 for mode in lead_time behaviour; do
   if [ $mode = behaviour ]; then sed -i 's/include_behaviour: false/include_behaviour: true/' "$WORK/ws/antipersona.yaml"; fi
   "$BIN" -q -w "$WORK/ws" build --as-of "$P1" >/dev/null

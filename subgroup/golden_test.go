@@ -9,10 +9,10 @@ import (
 	"testing"
 )
 
-// loadFixture reads testdata/fixture.csv (made by testdata/make_fixture.py).
-func loadFixture(t testing.TB) (*Table, []bool, []float64) {
+// readCSV reads a whole CSV file.
+func readCSV(t testing.TB, path string) [][]string {
 	t.Helper()
-	f, err := os.Open("testdata/fixture.csv")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,6 +21,13 @@ func loadFixture(t testing.TB) (*Table, []bool, []float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return recs
+}
+
+// loadFixture reads testdata/fixture.csv (made by testdata/make_fixture.py).
+func loadFixture(t testing.TB) (*Table, []bool, []float64) {
+	t.Helper()
+	recs := readCSV(t, "testdata/fixture.csv")
 	head, rows := recs[0], recs[1:]
 	col := func(name string) []string {
 		for j, h := range head {
@@ -73,15 +80,7 @@ type goldenRow map[string]string
 
 func loadGolden(t *testing.T) map[string]goldenRow {
 	t.Helper()
-	f, err := os.Open("testdata/golden_depth2.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, "testdata/golden_depth2.csv")
 	out := map[string]goldenRow{}
 	for _, r := range recs[1:] {
 		g := goldenRow{}

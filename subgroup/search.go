@@ -484,13 +484,7 @@ func (s *searcher) usesAttr(sel []int, a int) bool {
 func (s *searcher) exhaustive() error {
 	keep := s.keepCount()
 	top := &topK{k: keep}
-	all := NewBitset(s.n)
-	for i := range all {
-		all[i] = ^uint64(0)
-	}
-	if r := s.n % 64; r != 0 {
-		all[len(all)-1] = 1<<uint(r) - 1
-	}
+	all := fullBitset(s.n)
 	scratch := make([]Bitset, s.opt.Depth)
 	for d := range scratch {
 		scratch[d] = NewBitset(s.n)
@@ -546,13 +540,7 @@ func (s *searcher) beam() error {
 	keep := s.keepCount()
 	top := &topK{k: keep}
 	seen := map[string]bool{}
-	all := NewBitset(s.n)
-	for i := range all {
-		all[i] = ^uint64(0)
-	}
-	if r := s.n % 64; r != 0 {
-		all[len(all)-1] = 1<<uint(r) - 1
-	}
+	all := fullBitset(s.n)
 	type node struct {
 		c    cand
 		rows Bitset
@@ -605,6 +593,18 @@ func selKey(sel []int) string {
 		fmt.Fprintf(&b, "%d,", i)
 	}
 	return b.String()
+}
+
+// fullBitset returns the set of all n rows.
+func fullBitset(n int) Bitset {
+	b := NewBitset(n)
+	for i := range b {
+		b[i] = ^uint64(0)
+	}
+	if r := n % 64; r != 0 {
+		b[len(b)-1] = 1<<uint(r) - 1
+	}
+	return b
 }
 
 // keepCount is how many candidates the search keeps before filtering:

@@ -165,7 +165,7 @@ func evalRules(ctx context.Context, s *duckdb.Store, rules *segments.Rules) erro
 		row := make(segments.Row, len(used))
 		err := s.ScanFeatures(ctx, names, func(id string, vals []any) error {
 			for i, v := range vals {
-				row[i] = ruleValue(v)
+				row[i] = plainValue(v)
 			}
 			return ev.Eval(row, func(r int) { members = append(members, [2]string{id, rules.Names()[r]}) })
 		})
@@ -176,8 +176,9 @@ func evalRules(ctx context.Context, s *duckdb.Store, rules *segments.Rules) erro
 	return s.ReplaceRuleSegments(ctx, members)
 }
 
-// ruleValue converts a value read from DuckDB to the rule's type.
-func ruleValue(v any) any {
+// plainValue converts a value read from DuckDB to the types rules and
+// analysis columns use: integers become float64, lists []string.
+func plainValue(v any) any {
 	switch x := v.(type) {
 	case int64:
 		return float64(x)

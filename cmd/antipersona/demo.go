@@ -129,15 +129,20 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 		}
 	}
 	if !m.jsonOut {
-		if err := m.printTopPersonas(ctx, s); err != nil {
-			return res, err
-		}
-		dir := filepath.Join(filepath.Dir(res.Workspace), "avatars")
-		n, err := writeAvatars(ctx, s, dir)
+		ps, err := loadPersonas(ctx, s)
 		if err != nil {
 			return res, err
 		}
-		fmt.Fprintf(m.Stdout, "\n%d persona avatars (SVG) in %s\n", n, dir)
+		kinds, err := loadKinds(ctx, s)
+		if err != nil {
+			return res, err
+		}
+		m.printTopPersonas(ps, kinds)
+		dir := filepath.Join(filepath.Dir(res.Workspace), "avatars")
+		if err := writeAvatars(ps, dir); err != nil {
+			return res, err
+		}
+		fmt.Fprintf(m.Stdout, "\n%d persona avatars (SVG) in %s\n", len(ps), dir)
 		fmt.Fprintf(m.Stdout, "\nDone in %s. Next (with the binary from 'make build' on your PATH):\n", time.Since(start).Round(time.Second))
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s personas\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s segments\n", res.Workspace)

@@ -193,7 +193,7 @@ func (m *Main) runDiscover(ctx context.Context, file string, f discoverFlags) er
 			s = fmt.Sprint(v.Num)
 		}
 		if len(positives) == 0 {
-			positives = []string{"1", "true", "yes", "y", "t", "tak", "có", "converted"}
+			positives = cfg.Contacts.PositiveValues
 		}
 		return slices.ContainsFunc(positives, func(p string) bool { return strings.EqualFold(strings.TrimSpace(p), s) })
 	}
@@ -203,7 +203,7 @@ func (m *Main) runDiscover(ctx context.Context, file string, f discoverFlags) er
 		out.TargetKind = "numeric"
 	case tr.Type == antipersona.TraitBoolean || tr.Type == antipersona.TraitNumber || tr.Type == antipersona.TraitCategory:
 		out.TargetKind = "binary"
-		if tr.Type == antipersona.TraitCategory && len(f.positive) == 0 && !anyDefaultPositive(sink.contacts, ti) {
+		if tr.Type == antipersona.TraitCategory && len(f.positive) == 0 && !anyPositive(sink.contacts, ti, cfg.Contacts.PositiveValues) {
 			return antipersona.Errorf(antipersona.EINVALID, "%s: target %q is a category without a usual positive value; name it with --positive-value", file, tr.Name)
 		}
 	default:
@@ -363,12 +363,12 @@ func zeroOne(cs []antipersona.Contact, j int) bool {
 	return true
 }
 
-// anyDefaultPositive reports whether some value of category trait j is one
-// of the usual positive values.
-func anyDefaultPositive(cs []antipersona.Contact, j int) bool {
+// anyPositive reports whether some value of category trait j is one of
+// the positive values (compared as the outcome column's are).
+func anyPositive(cs []antipersona.Contact, j int, positives []string) bool {
 	for _, c := range cs {
-		switch strings.ToLower(strings.TrimSpace(c.Values[j].Str)) {
-		case "1", "true", "yes", "y", "t", "tak", "có", "converted":
+		v := strings.TrimSpace(c.Values[j].Str)
+		if slices.ContainsFunc(positives, func(p string) bool { return strings.EqualFold(strings.TrimSpace(p), v) }) {
 			return true
 		}
 	}

@@ -11,22 +11,25 @@ import (
 	"testing"
 )
 
+// condJSON is a condition as discover and personas print it.
+type condJSON struct {
+	Attribute string `json:"attribute"`
+	Op        string `json:"op"`
+	Value     any    `json:"value"`
+}
+
 // discoverJSON is the part of discover --json the tests read.
 type discoverJSON struct {
 	Rows      int      `json:"rows"`
 	BaseRate  *float64 `json:"base_rate"`
 	Subgroups []struct {
-		Description string `json:"description"`
-		Conditions  []struct {
-			Attribute string `json:"attribute"`
-			Op        string `json:"op"`
-			Value     any    `json:"value"`
-		} `json:"conditions"`
-		Size       int     `json:"size"`
-		Positives  int     `json:"positives"`
-		TargetRate float64 `json:"target_rate"`
-		BaseRate   float64 `json:"base_rate"`
-		PAdjusted  float64 `json:"p_value_adjusted"`
+		Description string     `json:"description"`
+		Conditions  []condJSON `json:"conditions"`
+		Size        int        `json:"size"`
+		Positives   int        `json:"positives"`
+		TargetRate  float64    `json:"target_rate"`
+		BaseRate    float64    `json:"base_rate"`
+		PAdjusted   float64    `json:"p_value_adjusted"`
 	} `json:"subgroups"`
 }
 
@@ -51,11 +54,7 @@ func rawTable(t *testing.T, path string, delim rune) ([]string, [][]string) {
 // reapply evaluates discover's conditions on one raw row, independently of
 // the product's code: the missing placeholders of the default config, numbers
 // by strconv, yes/no booleans as true/false.
-func reapply(t *testing.T, head []string, rec []string, conds []struct {
-	Attribute string `json:"attribute"`
-	Op        string `json:"op"`
-	Value     any    `json:"value"`
-}) bool {
+func reapply(t *testing.T, head []string, rec []string, conds []condJSON) bool {
 	missing := func(v string) bool {
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "", "na", "n/a", "null", "none", "nan", "select", "-":
@@ -173,15 +172,11 @@ func TestDiscoverNumeric(t *testing.T) {
 		TargetKind string   `json:"target_kind"`
 		BaseMean   *float64 `json:"base_mean"`
 		Subgroups  []struct {
-			Description string `json:"description"`
-			Conditions  []struct {
-				Attribute string `json:"attribute"`
-				Op        string `json:"op"`
-				Value     any    `json:"value"`
-			} `json:"conditions"`
-			Size      int     `json:"size"`
-			Mean      float64 `json:"mean"`
-			PAdjusted float64 `json:"p_value_adjusted"`
+			Description string     `json:"description"`
+			Conditions  []condJSON `json:"conditions"`
+			Size        int        `json:"size"`
+			Mean        float64    `json:"mean"`
+			PAdjusted   float64    `json:"p_value_adjusted"`
 		} `json:"subgroups"`
 	}
 	if err := json.Unmarshal([]byte(out), &d); err != nil {

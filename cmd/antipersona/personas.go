@@ -81,11 +81,11 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 		}
 	}
 	for _, t := range tr {
-		sel = append(sel, quoteIdentSQL(t.Ident))
+		sel = append(sel, duckdb.QuoteIdent(t.Ident))
 	}
 	beh := behaviourFeatures()
 	for _, f := range beh {
-		sel = append(sel, quoteIdentSQL(f.Name))
+		sel = append(sel, duckdb.QuoteIdent(f.Name))
 	}
 	n := int(sum.Contacts)
 	a := &persona.Analysis{IDs: make([]string, 0, n)}
@@ -213,14 +213,9 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 
 // setValue stores a value read from DuckDB in a column.
 func setValue(c *persona.Column, i int, v any) {
-	switch x := v.(type) {
-	case nil:
+	switch x := plainValue(v).(type) {
 	case float64:
 		c.Num[i] = x
-	case int64:
-		c.Num[i] = float64(x)
-	case int32:
-		c.Num[i] = float64(x)
 	case bool:
 		if c.Num != nil {
 			c.Num[i] = 0
@@ -236,18 +231,12 @@ func setValue(c *persona.Column, i int, v any) {
 		if c.Num != nil {
 			c.Num[i] = float64(x.Unix())
 		}
-	case []any:
+	case []string:
 		if c.List != nil {
-			l := make([]string, len(x))
-			for k, e := range x {
-				l[k] = fmt.Sprint(e)
-			}
-			c.List[i] = l
+			c.List[i] = x
 		}
 	}
 }
-
-func quoteIdentSQL(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // signalWindowDays is how far before a first order (or the last activity
 // of a contact who left) events count as what preceded it.
@@ -307,7 +296,7 @@ left, each with the share of members, the share among all contacts and the lift.
 				return err
 			}
 			defer s.Close()
-			docs, err := s.Personas(cmd.Context())
+			all, err := loadPersonas(cmd.Context(), s)
 			if err != nil {
 				return err
 			}
@@ -315,30 +304,23 @@ left, each with the share of members, the share among all contacts and the lift.
 			if err != nil {
 				return err
 			}
-			var ps []personaOut
-			for _, d := range docs {
-				var p personaOut
-				if err := json.Unmarshal(d, &p.Persona); err != nil {
-					return err
-				}
-				if negative && p.Kind != "negative" || len(args) == 1 && p.ID != args[0] {
+			ps := []personaOut{}
+			for _, pe := range all {
+				if negative && pe.Kind != "negative" || len(args) == 1 && pe.ID != args[0] {
 					continue
 				}
+				p := personaOut{Persona: pe}
 				p.Signals = map[string][]duckdb.PersonaSignal{"channel": {}, "before_first_order": {}, "before_departure": {}}
 				for _, sg := range signals[p.ID] {
 					p.Signals[sg.Kind] = append(p.Signals[sg.Kind], sg)
 				}
 				ps = append(ps, p)
 			}
-			if ps == nil {
-				ps = []personaOut{}
-			}
 			if avatars != "" {
-				n, err := writeAvatars(cmd.Context(), s, avatars)
-				if err != nil {
+				if err := writeAvatars(all, avatars); err != nil {
 					return err
 				}
-				m.info("%d avatars written to %s", n, avatars)
+				m.info("%d avatars written to %s", len(all), avatars)
 			}
 			if len(args) == 1 {
 				if len(ps) == 0 {
@@ -350,13 +332,9 @@ left, each with the share of members, the share among all contacts and the lift.
 				m.printCard(ps[0])
 				return nil
 			}
-			kinds := []kindSummary{}
-			if doc, err := s.Meta(cmd.Context(), "negative_kinds"); err != nil {
+			kinds, err := loadKinds(cmd.Context(), s)
+			if err != nil {
 				return err
-			} else if doc != "" {
-				if err := json.Unmarshal([]byte(doc), &kinds); err != nil {
-					return err
-				}
 			}
 			if m.jsonOut {
 				return m.printJSON(map[string]any{"personas": ps, "negative_kinds": kinds})
@@ -443,11 +421,8 @@ tags and rule_segments ('|'-separated). Without --out it writes to stdout.`,
 }
 
 func numOrNaN(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
+	if f, ok := plainValue(v).(float64); ok {
+		return f
 	}
 	return math.NaN()
 }
@@ -526,18 +501,10 @@ func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s *duckdb.S
 
 // printTopPersonas prints the best buyer personas and the best negative
 // persona of each kind of the last build, for the demo.
-func (m *Main) printTopPersonas(ctx context.Context, s *duckdb.Store) error {
-	docs, err := s.Personas(ctx)
-	if err != nil {
-		return err
-	}
+func (m *Main) printTopPersonas(ps []persona.Persona, kinds []kindSummary) {
 	var pos, neg []persona.Persona
 	seen := map[string]bool{}
-	for _, d := range docs {
-		var p persona.Persona
-		if err := json.Unmarshal(d, &p); err != nil {
-			return err
-		}
+	for _, p := range ps {
 		switch {
 		case p.Kind == "positive" && len(pos) < 3:
 			pos = append(pos, p)
@@ -561,16 +528,7 @@ func (m *Main) printTopPersonas(ctx context.Context, s *duckdb.Store) error {
 		fmt.Fprintf(w, "  %-22s %-28s %-52s %6d contacts  %4.1f%% vs %4.1f%%  -> %s\n",
 			p.ID, p.Label, condText(p.Conditions), p.Size, 100*p.TargetRate, 100*p.BaseRate, p.Handling)
 	}
-	var kinds []kindSummary
-	if doc, err := s.Meta(ctx, "negative_kinds"); err != nil {
-		return err
-	} else if doc != "" {
-		if err := json.Unmarshal([]byte(doc), &kinds); err != nil {
-			return err
-		}
-	}
 	m.printKinds(kinds)
-	return nil
 }
 
 // printCard prints one persona in full: figures, card, signals.
@@ -636,24 +594,44 @@ func (m *Main) printKinds(kinds []kindSummary) {
 	tw.Flush()
 }
 
-// writeAvatars writes the avatar of every persona of the last build to
-// dir/<id>.svg and returns how many.
-func writeAvatars(ctx context.Context, s *duckdb.Store, dir string) (int, error) {
+// writeAvatars writes the avatar of every persona of ps to dir/<id>.svg.
+func writeAvatars(ps []persona.Persona, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if err := os.WriteFile(filepath.Join(dir, p.ID+".svg"), []byte(p.Avatar), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadPersonas returns the personas of the last build, in order.
+func loadPersonas(ctx context.Context, s *duckdb.Store) ([]persona.Persona, error) {
 	docs, err := s.Personas(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
-	}
-	for _, d := range docs {
-		var p persona.Persona
-		if err := json.Unmarshal(d, &p); err != nil {
-			return 0, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, p.ID+".svg"), []byte(p.Avatar), 0o644); err != nil {
-			return 0, err
+	ps := make([]persona.Persona, len(docs))
+	for i, d := range docs {
+		if err := json.Unmarshal(d, &ps[i]); err != nil {
+			return nil, fmt.Errorf("read persona: %w", err)
 		}
 	}
-	return len(docs), nil
+	return ps, nil
+}
+
+// loadKinds returns the kinds of negative persona of the last build (none
+// before the first build).
+func loadKinds(ctx context.Context, s *duckdb.Store) ([]kindSummary, error) {
+	kinds := []kindSummary{}
+	doc, err := s.Meta(ctx, "negative_kinds")
+	if err != nil || doc == "" {
+		return kinds, err
+	}
+	if err := json.Unmarshal([]byte(doc), &kinds); err != nil {
+		return nil, fmt.Errorf("read negative kinds: %w", err)
+	}
+	return kinds, nil
 }

@@ -16,22 +16,18 @@ import (
 // personasJSON is the part of personas --json the tests read.
 type personasJSON struct {
 	Personas []struct {
-		ID           string `json:"id"`
-		Name         string `json:"name"`
-		Kind         string `json:"kind"`
-		NegativeKind string `json:"negative_kind"`
-		Conditions   []struct {
-			Attribute string `json:"attribute"`
-			Op        string `json:"op"`
-			Value     any    `json:"value"`
-		} `json:"conditions"`
-		Size       int     `json:"size"`
-		Share      float64 `json:"share"`
-		Target     string  `json:"target"`
-		TargetRate float64 `json:"target_rate"`
-		BaseRate   float64 `json:"base_rate"`
-		Lift       float64 `json:"lift"`
-		PAdjusted  float64 `json:"p_value_adjusted"`
+		ID           string     `json:"id"`
+		Name         string     `json:"name"`
+		Kind         string     `json:"kind"`
+		NegativeKind string     `json:"negative_kind"`
+		Conditions   []condJSON `json:"conditions"`
+		Size         int        `json:"size"`
+		Share        float64    `json:"share"`
+		Target       string     `json:"target"`
+		TargetRate   float64    `json:"target_rate"`
+		BaseRate     float64    `json:"base_rate"`
+		Lift         float64    `json:"lift"`
+		PAdjusted    float64    `json:"p_value_adjusted"`
 	} `json:"personas"`
 }
 
