@@ -98,17 +98,14 @@ func (w *spool) time(t time.Time) {
 func encodeParallel(n, perRow int, enc func(w *spool, row int)) *spool {
 	parts := min(spoolWorkers, max(1, n/10000))
 	ws := make([]*spool, parts)
-	var wg sync.WaitGroup
 	for p := range parts {
-		lo, hi := n*p/parts, n*(p+1)/parts
-		ws[p] = spoolSize(hi-lo, perRow)
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				enc(ws[p], i)
-			}
-		})
+		ws[p] = spoolSize(n*(p+1)/parts-n*p/parts, perRow)
 	}
-	wg.Wait()
+	parallelParts(n, parts, func(p, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			enc(ws[p], i)
+		}
+	})
 	out := ws[0]
 	for _, w := range ws[1:] {
 		out.buf = append(out.buf, w.buf...)
@@ -117,6 +114,21 @@ func encodeParallel(n, perRow int, enc func(w *spool, row int)) *spool {
 	}
 	out.rowStart = len(out.buf)
 	return out
+}
+
+// parallelRange calls fn on spoolWorkers contiguous parts of 0..n-1 at
+// once (one part when n is small).
+func parallelRange(n int, fn func(lo, hi int)) {
+	parallelParts(n, min(spoolWorkers, max(1, n/10000)), func(_, lo, hi int) { fn(lo, hi) })
+}
+
+func parallelParts(n, parts int, fn func(p, lo, hi int)) {
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := n*p/parts, n*(p+1)/parts
+		wg.Go(func() { fn(p, lo, hi) })
+	}
+	wg.Wait()
 }
 
 // spoolWorkers is the number of goroutines encoding a large batch.
@@ -187,25 +199,16 @@ func readSpool(path string, cs []column, longest int) string {
 	return b.String()
 }
 
-// insertSpooled inserts the spooled rows of table (its columns after the
-// key hash) whose key is not stored yet, in one transaction, and returns how
-// many were inserted. key names the column whose md5_number is table's
-// first column, hashCol. Rows must already be unique by key (the callers
-// keep the first of each key).
-func (s *Store) insertSpooled(ctx context.Context, table, hashCol, key string, cs []column, w *spool) (int64, error) {
-	if w.rows == 0 {
+// insertSpooled inserts, in one transaction, the spooled rows of table
+// (its columns after the key hash): all of fresh, whose keys the caller knows
+// are not stored, and those of maybe whose key is not stored yet. It returns
+// how many rows were inserted. key names the column whose md5_number is
+// table's first column, hashCol. Rows must be unique by key across both
+// spools (the callers keep the first of each key).
+func (s *Store) insertSpooled(ctx context.Context, table, hashCol, key string, cs []column, fresh, maybe *spool) (int64, error) {
+	if fresh.rows == 0 && maybe.rows == 0 {
 		return 0, nil
 	}
-	path, remove, err := s.writeSpool(w)
-	if err != nil {
-		return 0, err
-	}
-	defer remove()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
 	t0 := time.Now()
 	sel := make([]string, len(cs))
 	for i, c := range cs {
@@ -214,16 +217,44 @@ func (s *Store) insertSpooled(ctx context.Context, table, hashCol, key string, c
 			sel[i] = "make_timestamp(" + sel[i] + ")"
 		}
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO `+table+` SELECT n.* FROM (SELECT md5_number(`+key+`) AS `+hashCol+`, `+
-		strings.Join(sel, ", ")+` FROM `+readSpool(path, cs, w.longest)+`) n
-		ANTI JOIN `+table+` t ON t.`+hashCol+` = n.`+hashCol)
-	if err != nil {
-		return 0, fmt.Errorf("insert %s: %w", table, err)
+	source := func(path string, w *spool) string {
+		return `SELECT md5_number(` + key + `) AS ` + hashCol + `, ` + strings.Join(sel, ", ") + ` FROM ` + readSpool(path, cs, w.longest)
 	}
-	n, _ := r.RowsAffected()
+	var stmts []string
+	for _, w := range []*spool{fresh, maybe} {
+		if w.rows == 0 {
+			continue
+		}
+		path, remove, err := s.writeSpool(w)
+		if err != nil {
+			return 0, err
+		}
+		defer remove()
+		if w == fresh {
+			stmts = append(stmts, `INSERT INTO `+table+` `+source(path, w))
+		} else {
+			stmts = append(stmts, `INSERT INTO `+table+` SELECT n.* FROM (`+source(path, w)+`) n
+		ANTI JOIN `+table+` t ON t.`+hashCol+` = n.`+hashCol)
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var n int64
+	for _, stmt := range stmts {
+		r, err := tx.ExecContext(ctx, stmt)
+		if err != nil {
+			return 0, fmt.Errorf("insert %s: %w", table, err)
+		}
+		k, _ := r.RowsAffected()
+		n += k
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit %s: %w", table, err)
 	}
-	s.logger.Debug("spooled insert", "table", table, "rows", w.rows, "inserted", n, "bytes", len(w.buf), "took", time.Since(t0))
+	s.logger.Debug("spooled insert", "table", table, "new", fresh.rows, "maybe_stored", maybe.rows, "inserted", n,
+		"bytes", len(fresh.buf)+len(maybe.buf), "took", time.Since(t0))
 	return n, nil
 }

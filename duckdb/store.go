@@ -40,6 +40,7 @@ type Store struct {
 	lock      *os.File
 	logger    *slog.Logger
 	now       func() time.Time
+	keys      map[string]*keySet // by keyed table, see keySetOf
 }
 
 var _ antipersona.IngestStore = (*Store)(nil)

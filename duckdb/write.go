@@ -239,48 +239,68 @@ var (
 func spoolSize(rows, perRow int) *spool { return &spool{buf: make([]byte, 0, rows*perRow)} }
 
 func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antipersona.WriteResult, error) {
-	seen := make(firstOfKey, len(evs))
-	keep := make([]int32, 0, len(evs))
-	for i := range evs {
-		if seen.first(evs[i].MessageID) {
-			keep = append(keep, int32(i))
-		}
-	}
-	w := encodeParallel(len(keep), 200, func(w *spool, k int) {
-		e := &evs[keep[k]]
-		w.str(e.MessageID)
-		w.nullStr(e.ContactID)
-		w.nullStr(e.AnonymousID)
-		w.str(string(e.Type))
-		w.nullStr(e.Name)
-		w.time(e.Time)
-		w.nullStr(e.SessionID)
-		w.num(e.Duration)
-		w.num(e.Rating)
-		w.nullStr(e.Properties)
-		w.end()
-	})
-	n, err := s.insertSpooled(ctx, "events", "mid", "message_id", eventCols, w)
-	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(evs)) - n}, err
+	return writeKeyed(ctx, s, evs, "events", "mid", "message_id", eventCols, 200,
+		func(e *antipersona.Event) string { return e.MessageID },
+		func(w *spool, e *antipersona.Event) {
+			w.str(e.MessageID)
+			w.nullStr(e.ContactID)
+			w.nullStr(e.AnonymousID)
+			w.str(string(e.Type))
+			w.nullStr(e.Name)
+			w.time(e.Time)
+			w.nullStr(e.SessionID)
+			w.num(e.Duration)
+			w.num(e.Rating)
+			w.nullStr(e.Properties)
+		})
 }
 
 // writeKeyed stores items of one kind whose first occurrence of each key
 // (the file's first row wins) is not stored yet; enc writes an item's
-// columns (cs) to the spool.
+// columns (cs) to a spool. The table's key set sorts the items into surely
+// new ones and ones whose key may be stored (see keySet).
 func writeKeyed[T any](ctx context.Context, s *Store, items []T, table, hashCol, keyCol string, cs []column, perRow int,
 	key func(*T) string, enc func(w *spool, it *T)) (antipersona.WriteResult, error) {
-	seen := make(firstOfKey, len(items))
-	w := spoolSize(len(items), perRow)
-	for i := range items {
-		it := &items[i]
-		if !seen.first(key(it)) {
-			continue
-		}
-		enc(w, it)
-		w.end()
+	ks, err := s.keySetOf(ctx, table, hashCol)
+	if err != nil {
+		return antipersona.WriteResult{}, err
 	}
-	n, err := s.insertSpooled(ctx, table, hashCol, keyCol, cs, w)
-	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(items)) - n}, err
+	seen := make(firstOfKey, len(items))
+	keep := make([]int32, 0, len(items))
+	for i := range items {
+		if seen.first(key(&items[i])) {
+			keep = append(keep, int32(i))
+		}
+	}
+	fps := make([]uint64, len(keep))
+	parallelRange(len(keep), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			fps[k] = keyFingerprint(key(&items[keep[k]]))
+		}
+	})
+	var fresh, maybe []int32
+	for k, fp := range fps {
+		if ks.has(fp) {
+			maybe = append(maybe, int32(k))
+		} else {
+			fresh = append(fresh, int32(k))
+		}
+	}
+	encode := func(ks []int32) *spool {
+		return encodeParallel(len(ks), perRow, func(w *spool, k int) {
+			enc(w, &items[keep[ks[k]]])
+			w.end()
+		})
+	}
+	n, err := s.insertSpooled(ctx, table, hashCol, keyCol, cs, encode(fresh), encode(maybe))
+	if err != nil {
+		return antipersona.WriteResult{}, err
+	}
+	ks.reserve(len(fresh))
+	for _, k := range fresh {
+		ks.add(fps[k])
+	}
+	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(items)) - n}, nil
 }
 
 func (s *Store) writeOrders(ctx context.Context, os []antipersona.Order) (antipersona.WriteResult, error) {

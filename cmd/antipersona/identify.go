@@ -59,7 +59,7 @@ func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s 
 		return rep, err
 	}
 	w := bufio.NewWriter(f)
-	lines := 0
+	lines, t0 := 0, time.Now()
 	err = s.IdentifyTraits(ctx, func(day time.Time, traits map[string]json.RawMessage) error {
 		n, err := writeTraitLines(w, day, traits)
 		lines += n
@@ -74,6 +74,7 @@ func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s 
 	if err != nil || lines == 0 {
 		return rep, err
 	}
+	m.logger.Debug("identify traits read", "lines", lines, "took", time.Since(t0))
 	known, err := s.Traits(ctx)
 	if err != nil {
 		return rep, err
