@@ -40,7 +40,24 @@ type Config struct {
 	Thresholds Thresholds `yaml:"thresholds"`
 	Segments   Segments   `yaml:"segments"`
 	Personas   Personas   `yaml:"personas"`
+	CLV        CLV        `yaml:"clv"`
 	Store      Store      `yaml:"store"`
+}
+
+// CLV tunes the customer lifetime value models of the build (package clv).
+type CLV struct {
+	// Model of future purchases: bgnbd or paretonbd.
+	Model string `yaml:"model"`
+	// HorizonDays is the window of predicted_purchases.
+	HorizonDays int `yaml:"horizon_days"`
+	// Months of predicted_clv, discounted by MonthlyDiscount a month.
+	Months          int     `yaml:"months"`
+	MonthlyDiscount float64 `yaml:"monthly_discount"`
+	// MinBuyers: with fewer buyers (or no repeat buyer) no model is fitted
+	// and every contact keeps its historic value.
+	MinBuyers int `yaml:"min_buyers"`
+	// Penalty is the L2 penalty on the models' parameters.
+	Penalty float64 `yaml:"penalty"`
 }
 
 // Store tunes the embedded DuckDB store.
@@ -190,6 +207,7 @@ func Default() Config {
 			SessionGapMinutes: 30,
 			EngagementWeights: DefaultEngagementWeights(),
 		},
+		CLV: CLV{Model: "bgnbd", HorizonDays: 365, Months: 12, MonthlyDiscount: 0.01, MinBuyers: 100},
 		Thresholds: Thresholds{
 			ActiveDays: 90,
 			ChurnDays:  365,
@@ -287,6 +305,17 @@ func (c *Config) Validate() error {
 	}
 	if r := c.Features.DefaultMarginRate; r < 0 || r > 1 {
 		return bad("features.default_margin_rate", "must be between 0 and 1, got %g", r)
+	}
+	switch c.CLV.Model {
+	case "bgnbd", "paretonbd":
+	default:
+		return bad("clv.model", "must be bgnbd or paretonbd, got %q", c.CLV.Model)
+	}
+	if c.CLV.HorizonDays < 1 || c.CLV.Months < 1 {
+		return bad("clv.horizon_days", "horizon_days and months must be at least 1")
+	}
+	if c.CLV.MonthlyDiscount < 0 || c.CLV.Penalty < 0 || c.CLV.MinBuyers < 0 {
+		return bad("clv.monthly_discount", "monthly_discount, penalty and min_buyers must not be negative")
 	}
 	if c.Features.CostPerTicket < 0 {
 		return bad("features.cost_per_ticket", "must not be negative")

@@ -133,6 +133,22 @@ segments:
   #     expr: monetary > 1000 && frequency >= 3
   rules: []
 
+clv:
+  # Customer lifetime value, fitted on every buyer's purchase days at each build
+  # (docs/features.md: predicted_purchases, p_alive, predicted_clv, clv_basis).
+  # Model of future purchases: bgnbd (BG/NBD) or paretonbd (Pareto/NBD).
+  model: bgnbd
+  # predicted_purchases counts the purchases expected in the next horizon_days.
+  horizon_days: 365
+  # predicted_clv is the margin of the next months, discounted per month.
+  months: 12
+  monthly_discount: 0.01
+  # With fewer buyers than this, or no repeat buyer, no model is fitted and
+  # every contact keeps its historic value (clv_basis: history).
+  min_buyers: 100
+  # L2 penalty on the model parameters (0: plain maximum likelihood).
+  penalty: 0
+
 personas:
   # Most conditions in a persona's description.
   depth: 3

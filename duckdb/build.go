@@ -538,3 +538,26 @@ func (s *Store) PersonaSignals(ctx context.Context) (map[string][]PersonaSignal,
 	})
 	return out, err
 }
+
+// CLVPrediction is one contact's prediction of the CLV models.
+type CLVPrediction struct {
+	ContactID          string
+	PredictedPurchases float64
+	PAlive             float64
+	PredictedRevenue   float64
+}
+
+// ReplaceCLVPredictions replaces the CLV predictions that the next
+// features computation joins (see features.SQL).
+func (s *Store) ReplaceCLVPredictions(ctx context.Context, ps []CLVPrediction) error {
+	w := spoolSize(len(ps), 48)
+	for _, p := range ps {
+		w.str(p.ContactID)
+		w.num(p.PredictedPurchases)
+		w.num(p.PAlive)
+		w.num(p.PredictedRevenue)
+		w.end()
+	}
+	return s.replaceTable(ctx, "clv_predictions",
+		"contact_id VARCHAR, predicted_purchases DOUBLE, p_alive DOUBLE, predicted_revenue DOUBLE", w)
+}

@@ -130,3 +130,12 @@ CREATE TABLE IF NOT EXISTS builds (
     contacts    BIGINT NOT NULL,
     config_hash VARCHAR NOT NULL
 );
+
+-- The CLV models' predictions of the last build, one row per contact with
+-- an order (filled by the build before the features, which join it).
+CREATE TABLE IF NOT EXISTS clv_predictions (
+    contact_id          VARCHAR NOT NULL,
+    predicted_purchases DOUBLE,
+    p_alive             DOUBLE,
+    predicted_revenue   DOUBLE
+);

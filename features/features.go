@@ -82,6 +82,10 @@ var List = []Feature{
 	{"contact_cost", "DOUBLE", "currency", "Per-contact costs of kind `contact` plus allocated campaign spend: each campaign's spend (costs rows without a contact) is split equally over the distinct contacts it touched; spend with only a channel is split over the contacts touched in that channel. Spend on a campaign that touched nobody stays unallocated."},
 	{"support_cost", "DOUBLE", "currency", "`tickets × features.cost_per_ticket` plus per-contact costs of kind `support`."},
 	{"profit", "DOUBLE", "currency", "`margin − returns_cost − acquisition_cost − contact_cost − support_cost`; may be negative."},
+	{"predicted_purchases", "DOUBLE", "purchases", "Purchase days expected in the next `clv.horizon_days` (BG/NBD or Pareto/NBD, `clv.model`, fitted on every buyer's purchase days as of the date; a day with several orders is one purchase). Empty when `clv_basis` is `history`."},
+	{"p_alive", "DOUBLE", "probability 0..1", "Probability that the customer is still active (will buy again), from the same model. Empty when `clv_basis` is `history`."},
+	{"predicted_clv", "DOUBLE", "currency", "Margin expected from the next `clv.months` months, discounted by `clv.monthly_discount` a month: expected purchases per month × expected revenue of a purchase (Gamma-Gamma on the mean revenue of repeat purchase days) × the contact's margin rate (`margin / gross_revenue`, else `features.default_margin_rate`). With `clv_basis` `history` it is `historic_value`."},
+	{"clv_basis", "VARCHAR", "", "`model` when `predicted_clv` comes from the CLV models; `history` when the contact has no order, or the shop has too few buyers (`clv.min_buyers`) or no repeat buyer to fit them on: then `predicted_clv` falls back to `historic_value`."},
 }
 
 // Names returns the feature column names in output order.
@@ -172,7 +176,53 @@ func SQL(p Params) string {
 		"{TRAITS}", traitSel.String(),
 		"{CONTACT_COLS}", contactCols.String(),
 	)
-	return r.Replace(featureSQL)
+	return r.Replace(strings.NewReplacer("{IDN}", idnCTE, "{ORD}", ordCTE).Replace(featureSQL))
+}
+
+// idnCTE and ordCTE are the identities and the orders (with their
+// cancellation) as of the date, shared by SQL and PurchaseHistorySQL.
+const idnCTE = `idn AS (
+  -- anonymous_id is the key of identities, so joining on it never
+  -- multiplies rows; the stored contact_id wins over the identity's.
+  SELECT anonymous_id, contact_id FROM identities WHERE ts IS NULL OR ts < TIMESTAMP {CUTOFF}
+),
+`
+
+const ordCTE = `cancelled AS (
+  SELECT DISTINCT order_id FROM returns WHERE kind = 'cancel' AND ts < TIMESTAMP {CUTOFF} AND order_id IS NOT NULL
+),
+ord AS (
+  SELECT COALESCE(o.contact_id, i.contact_id) AS contact_id, o.order_id, o.ts, o.revenue, o.discount,
+    COALESCE(o.margin, o.revenue - o.cost_of_goods, o.revenue * {RATE}) AS margin,
+    (o.status = 'cancelled' OR x.order_id IS NOT NULL) AS is_cancelled
+  FROM orders o
+  LEFT JOIN idn i ON i.anonymous_id = o.anonymous_id
+  LEFT JOIN cancelled x ON x.order_id = o.order_id
+  WHERE o.ts < TIMESTAMP {CUTOFF}
+),
+`
+
+// PurchaseHistorySQL is the purchase history per contact as of p.AsOf, in
+// the form the CLV models read (package clv): purchase days of the
+// non-cancelled orders of features' frequency, with their revenue summed
+// per day. Columns: contact_id, x (purchase days after the first), t_x and
+// t (days from the first purchase day to the last and to the as-of date),
+// first_value (revenue of the first day) and repeat_value (mean revenue of
+// the later days, 0 when there are none). Only contacts with an order.
+func PurchaseHistorySQL(p Params) string {
+	cutoff := p.AsOf.UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	asOf := p.AsOf.UTC().Format(time.DateOnly)
+	q := "WITH " + idnCTE + ordCTE + `days AS (
+  SELECT contact_id, CAST(ts AS DATE) AS day, sum(revenue) AS v
+  FROM ord WHERE NOT is_cancelled AND contact_id IS NOT NULL GROUP BY contact_id, CAST(ts AS DATE)
+)
+SELECT contact_id, count(*) - 1 AS x,
+  date_diff('day', min(day), max(day)) AS t_x,
+  date_diff('day', min(day), DATE {AS_OF}) AS t,
+  arg_min(v, day) AS first_value,
+  CASE WHEN count(*) > 1 THEN (sum(v) - arg_min(v, day)) / (count(*) - 1) ELSE 0 END AS repeat_value
+FROM days GROUP BY contact_id ORDER BY contact_id`
+	return strings.NewReplacer("{CUTOFF}", lit(cutoff), "{AS_OF}", lit(asOf), "{RATE}", num(p.DefaultMarginRate)).Replace(q)
 }
 
 // featureSQL is the template of SQL. Dates: {AS_OF} is the as-of date,
@@ -185,12 +235,7 @@ ct AS (
   FROM contacts WHERE valid_from IS NULL OR valid_from < TIMESTAMP {CUTOFF}
   GROUP BY contact_id
 ),
-idn AS (
-  -- anonymous_id is the key of identities, so joining on it never
-  -- multiplies rows; the stored contact_id wins over the identity's.
-  SELECT anonymous_id, contact_id FROM identities WHERE ts IS NULL OR ts < TIMESTAMP {CUTOFF}
-),
-ev AS (
+{IDN}ev AS (
   SELECT COALESCE(e.contact_id, i.contact_id) AS contact_id, e.type, e.event, e.ts, e.session_id, e.duration, e.rating
   FROM events e LEFT JOIN idn i ON i.anonymous_id = e.anonymous_id
   WHERE e.ts < TIMESTAMP {CUTOFF}
@@ -217,19 +262,7 @@ ev_agg AS (
     avg(rating) FILTER (WHERE event = 'Review Submitted') AS review_score
   FROM ev WHERE contact_id IS NOT NULL GROUP BY contact_id
 ),
-cancelled AS (
-  SELECT DISTINCT order_id FROM returns WHERE kind = 'cancel' AND ts < TIMESTAMP {CUTOFF} AND order_id IS NOT NULL
-),
-ord AS (
-  SELECT COALESCE(o.contact_id, i.contact_id) AS contact_id, o.order_id, o.ts, o.revenue, o.discount,
-    COALESCE(o.margin, o.revenue - o.cost_of_goods, o.revenue * {RATE}) AS margin,
-    (o.status = 'cancelled' OR x.order_id IS NOT NULL) AS is_cancelled
-  FROM orders o
-  LEFT JOIN idn i ON i.anonymous_id = o.anonymous_id
-  LEFT JOIN cancelled x ON x.order_id = o.order_id
-  WHERE o.ts < TIMESTAMP {CUTOFF}
-),
-ord_ok AS (
+{ORD}ord_ok AS (
   SELECT *, date_diff('day', lag(ts) OVER (PARTITION BY contact_id ORDER BY ts, order_id), ts) AS gap_days
   FROM ord WHERE NOT is_cancelled AND contact_id IS NOT NULL
 ),
@@ -441,6 +474,10 @@ SELECT f.contact_id, f.outcome, f.converted, f.first_seen_at, f.tenure_days, f.r
   f.returns_cost,
   f.margin - f.returns_cost AS historic_value,
   f.acquisition_cost, f.contact_cost, f.support_cost,
-  f.margin - f.returns_cost - f.acquisition_cost - f.contact_cost - f.support_cost AS profit{TRAITS}
-FROM f LEFT JOIN ct c USING (contact_id)
+  f.margin - f.returns_cost - f.acquisition_cost - f.contact_cost - f.support_cost AS profit,
+  p.predicted_purchases, p.p_alive,
+  CASE WHEN p.predicted_revenue IS NULL THEN f.margin - f.returns_cost
+       ELSE p.predicted_revenue * COALESCE(f.margin / NULLIF(f.gross_revenue, 0), {RATE}) END AS predicted_clv,
+  CASE WHEN p.predicted_revenue IS NULL THEN 'history' ELSE 'model' END AS clv_basis{TRAITS}
+FROM f LEFT JOIN ct c USING (contact_id) LEFT JOIN clv_predictions p USING (contact_id)
 ORDER BY f.contact_id`

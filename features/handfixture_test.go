@@ -284,6 +284,9 @@ func nothing(id string) row {
 		"engagement_score": 0.0, "review_score": nil,
 		"margin": 0.0, "returns_cost": 0.0, "historic_value": 0.0,
 		"acquisition_cost": 0.0, "contact_cost": 0.0, "support_cost": 0.0, "profit": 0.0,
+		// no CLV prediction: the historic value, flagged (set from
+		// historic_value in TestHandFixture)
+		"predicted_purchases": nil, "p_alive": nil, "predicted_clv": nil, "clv_basis": "history",
 		// traits: NULL without a contact row
 		"age": nil, "plan": nil,
 	}
@@ -539,6 +542,40 @@ func TestHandFixture(t *testing.T) {
 	p := defaultParams(time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC))
 	p.CostPerReturn = 2
 	p.Traits = fixtureTraits
+	// The purchase history the CLV models read, by hand: c_buyer's
+	// non-cancelled orders o1..o4 fall on Jan 5, Jan 20, Mar 10 and Jun 20
+	// with revenue 100, 50, 80 and 20: x = 3 repeat days, t_x = Jan 5 ->
+	// Jun 20 = 26 + 29 + 31 + 30 + 31 + 20 = 167 days, t = Jan 5 -> Jun 30 =
+	// 177 days, first day 100, repeat days (50 + 80 + 20) / 3 = 50.
+	var hist [][]any
+	if err := s.Scan(ctx, features.PurchaseHistorySQL(p), func(v []any) error {
+		hist = append(hist, slices.Clone(v))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	buyers := map[string]bool{}
+	for id, r := range expectedRows() {
+		if r["frequency"] != 0 {
+			buyers[id] = true
+		}
+	}
+	if len(hist) != len(buyers) {
+		t.Errorf("purchase history of %d contacts, want the %d with orders: %v", len(hist), len(buyers), hist)
+	}
+	for _, h := range hist {
+		if !buyers[h[0].(string)] {
+			t.Errorf("purchase history of %v, who has no order", h[0])
+		}
+		if h[0] == "c_buyer" && fmt.Sprint(h[1:]) != "[3 167 177 100 50]" {
+			t.Errorf("c_buyer's purchase history %v, want [3 167 177 100 50]", h[1:])
+		}
+	}
+	// A model's prediction for c_buyer: its predicted_clv is the predicted
+	// revenue times its margin rate, 100 × 89 / 250 = 35.6.
+	if _, err := s.DB().ExecContext(ctx, "INSERT INTO clv_predictions VALUES ('c_buyer', 1.5, 0.8, 100)"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Build(ctx, features.SQL(p), p.AsOf, "hand"); err != nil {
 		t.Fatal(err)
 	}
@@ -551,6 +588,13 @@ func TestHandFixture(t *testing.T) {
 	}
 	cols := append(features.Names(), "age", "plan")
 	want := expectedRows()
+	for _, r := range want {
+		if r["clv_basis"] == "history" {
+			r["predicted_clv"] = r["historic_value"]
+		}
+	}
+	want["c_buyer"]["predicted_purchases"], want["c_buyer"]["p_alive"] = 1.5, 0.8
+	want["c_buyer"]["predicted_clv"], want["c_buyer"]["clv_basis"] = 100*89.0/250, "model"
 	for id, r := range want {
 		if got := slices.Sorted(maps.Keys(r)); !slices.Equal(got, slices.Sorted(slices.Values(cols))) {
 			t.Fatalf("expected row %s does not name exactly the columns:\n got %v\nwant %v", id, got, slices.Sorted(slices.Values(cols)))

@@ -88,6 +88,15 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 		return duckdb.BuildSummary{}, antipersona.Errorf(antipersona.EINVALID, "%s: %v", config.FileName, err)
 	}
 	m.info("Building features as of %s ...", asOf.Format(time.DateOnly))
+	ci, err := m.buildCLV(ctx, cfg, s, p)
+	if err != nil {
+		return duckdb.BuildSummary{}, err
+	}
+	if ci.Basis == "model" {
+		m.logger.Debug("clv model", "model", ci.Model, "params", ci.Params, "spend", ci.SpendParams, "buyers", ci.Buyers)
+	} else {
+		m.info("CLV: %s; predicted_clv is the historic value", ci.Reason)
+	}
 	b, err := s.Build(ctx, featureSQL, asOf, cfg.Hash(),
 		duckdb.Derived{Name: "segments", SQL: segments.SQL(cfg.SegmentParams())})
 	if err != nil {

@@ -161,6 +161,7 @@ A workspace is a folder with antipersona.yaml and an embedded store.`,
 		m.personasCommand(),
 		m.assignmentsCommand(),
 		m.discoverCommand(),
+		m.clvCommand(),
 		m.generateCommand(),
 		m.demoCommand(),
 	)

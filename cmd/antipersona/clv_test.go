@@ -1,0 +1,161 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestCLVFitCDNOW runs clv fit on the CDNOW files: the JSON names the
+// parameters as the literature does, with the published values of Fader,
+// Hardie & Lee (2005) (../shared/datasets/SOURCES.md) within 1 %, from the
+// summary file and from the raw sample transactions.
+func TestCLVFitCDNOW(t *testing.T) {
+	dir := needDataset(t, "cdnow")
+	ws := t.TempDir()
+	cases := []struct {
+		args []string
+		want map[string]float64
+	}{
+		{[]string{"--model", "bgnbd", "--summary", filepath.Join(dir, "cdnow_customers_summary.csv")},
+			map[string]float64{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "log_likelihood": -9582.4}},
+		{[]string{"--model", "paretonbd", "--transactions", filepath.Join(dir, "CDNOW_sample.txt"), "--no-header",
+			"--id-col", "2", "--date-col", "3", "--value-col", "5", "--calibration-end", "1997-09-30", "--unit", "week"},
+			map[string]float64{"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669, "log_likelihood": -9595.0}},
+		{[]string{"--model", "gammagamma", "--summary", filepath.Join(dir, "cdnow_customers_summary_with_transactions.csv")},
+			map[string]float64{"p": 6.25, "q": 3.74, "gamma": 15.44, "log_likelihood": -4055.92}},
+	}
+	for _, c := range cases {
+		var out clvFitOutput
+		o := mustRun(t, append([]string{"-w", ws, "clv", "fit", "--json"}, c.args...)...)
+		if err := json.Unmarshal([]byte(o), &out); err != nil {
+			t.Fatalf("%s: %v", o, err)
+		}
+		for name, want := range c.want {
+			got, ok := out.Params[name]
+			if name == "log_likelihood" {
+				got, ok = out.LogLikelihood, true
+			}
+			if !ok || !(math.Abs(got-want) <= 0.01*math.Abs(want)) {
+				t.Errorf("%s %s: %s = %v, want %v within 1 %%", out.Model, c.args[3], name, got, want)
+			}
+		}
+		if out.Customers != 2357 {
+			t.Errorf("%s: %d customers, want 2357", out.Model, out.Customers)
+		}
+	}
+}
+
+// TestCLVBadRows checks that bad transaction rows are reported with file,
+// line and column, kept in a rejects file, and that the good rows are used.
+func TestCLVBadRows(t *testing.T) {
+	ws := t.TempDir()
+	path := filepath.Join(ws, "tx.csv")
+	data := "customer,day,amount\n" +
+		"a,2024-01-01,10\n" +
+		"a,2024-01-01,5\n" + // same day: one purchase of 15
+		"a,2024-02-01,20\n" +
+		"b,2024-01-15,30\n" +
+		"b,not a date,30\n" + // line 6
+		"c,2024-03-01,abc\n" + // line 7
+		"b,2024-03-15,10\n" +
+		"d,2024-07-01,99\n" // after the calibration end: ignored
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := run(t, "-w", ws, "clv", "predict", "--transactions", path, "--id-col", "customer", "--date-col", "day",
+		"--value-col", "amount", "--calibration-end", "2024-03-31", "--unit", "day", "--horizon", "30", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "2 rows rejected") {
+		t.Errorf("stderr does not report the 2 rejected rows: %s", errs)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By hand: a buys on Jan 1 (15) and Feb 1 (20): x 1, t_x 31, T = Jan 1
+	// -> Mar 31 = 90; b on Jan 15 and Mar 15: x 1, t_x 60, T 76.
+	want := map[string][3]float64{"a": {1, 31, 90}, "b": {1, 60, 76}}
+	if len(recs) != 3 {
+		t.Fatalf("predictions: %v", recs)
+	}
+	for _, r := range recs[1:] {
+		w, ok := want[r[0]]
+		if !ok {
+			t.Errorf("unexpected customer %q", r[0])
+			continue
+		}
+		for i, v := range w {
+			if got, _ := strconv.ParseFloat(r[1+i], 64); got != v {
+				t.Errorf("%s column %s = %v, want %v", r[0], recs[0][1+i], got, v)
+			}
+		}
+	}
+	rej, _ := filepath.Glob(filepath.Join(ws, "rejects", "clv-*.csv"))
+	if len(rej) != 1 {
+		t.Fatalf("rejects files: %v", rej)
+	}
+	rr, err := os.ReadFile(rej[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(rr))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[1][1] != "6" || rows[1][2] != "2" || rows[1][3] != "day" ||
+		rows[2][1] != "7" || rows[2][2] != "3" || rows[2][3] != "amount" {
+		t.Errorf("rejects: %v", rows)
+	}
+}
+
+// TestBuildCLV checks the CLV features of a build on a generated shop: every
+// buyer is predicted by the model, every other contact falls back to its
+// historic value, flagged; P(alive) is a probability.
+func TestBuildCLV(t *testing.T) {
+	out := t.TempDir()
+	var res demoResult
+	if err := json.Unmarshal([]byte(mustRun(t, "demo", "--out", out, "--contacts", "1500", "--seed", "5", "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(mustRun(t, "-w", res.Workspace, "features"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, c := range rows[0] {
+		col[c] = i
+	}
+	models := 0
+	for _, r := range rows[1:] {
+		freq, _ := strconv.Atoi(r[col["frequency"]])
+		switch basis := r[col["clv_basis"]]; {
+		case freq > 0 && basis == "model":
+			models++
+			p, err := strconv.ParseFloat(r[col["p_alive"]], 64)
+			if err != nil || p < 0 || p > 1 {
+				t.Errorf("%s: p_alive %q", r[0], r[col["p_alive"]])
+			}
+			if e, err := strconv.ParseFloat(r[col["predicted_purchases"]], 64); err != nil || e < 0 {
+				t.Errorf("%s: predicted_purchases %q", r[0], r[col["predicted_purchases"]])
+			}
+		case freq == 0 && basis == "history":
+			if r[col["predicted_clv"]] != r[col["historic_value"]] || r[col["p_alive"]] != "" {
+				t.Errorf("%s: history basis with predicted_clv %s, historic_value %s, p_alive %q", r[0],
+					r[col["predicted_clv"]], r[col["historic_value"]], r[col["p_alive"]])
+			}
+		default:
+			t.Errorf("%s: frequency %d with clv_basis %q", r[0], freq, basis)
+		}
+	}
+	if models < 100 {
+		t.Errorf("%d contacts predicted by the model", models)
+	}
+}
