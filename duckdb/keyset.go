@@ -98,36 +98,24 @@ func (k *keySet) grow(size int) {
 	}
 }
 
-// keySetOf returns the key set of table, reading the fingerprints of the
-// stored keys from its hash column the first time. The store is the only
-// writer of its file (the workspace lock), so the set stays exact as long as
-// every insert adds its keys after its commit.
-func (s *Store) keySetOf(ctx context.Context, table, hashCol string) (*keySet, error) {
+// keySetOf returns the key set of table, or nil when the table had rows
+// when this store first wrote to it. The set starts only on an empty table
+// and grows with every insert, so it holds every stored key (the store is
+// the only writer of its file: the workspace lock). Reading the keys of a
+// large table back would cost more than it saves: 50M keys take minutes
+// through database/sql, and a file of duplicates gains nothing from them,
+// so a table that has rows keeps the anti join for every row.
+func (s *Store) keySetOf(ctx context.Context, table string) (*keySet, error) {
 	if k, ok := s.keys[table]; ok {
 		return k, nil
 	}
-	k := &keySet{}
-	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-		return nil, fmt.Errorf("count %s keys: %w", table, err)
+	var any bool
+	if err := s.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+table+")").Scan(&any); err != nil {
+		return nil, fmt.Errorf("look into %s: %w", table, err)
 	}
-	if n > 0 {
-		k.reserve(n)
-		rows, err := s.db.QueryContext(ctx, "SELECT ("+hashCol+" % 18446744073709551616)::UBIGINT FROM "+table)
-		if err != nil {
-			return nil, fmt.Errorf("read %s keys: %w", table, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var fp uint64
-			if err := rows.Scan(&fp); err != nil {
-				return nil, fmt.Errorf("read %s keys: %w", table, err)
-			}
-			k.add(nonZero(fp))
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read %s keys: %w", table, err)
-		}
+	var k *keySet
+	if !any {
+		k = &keySet{}
 	}
 	if s.keys == nil {
 		s.keys = map[string]*keySet{}

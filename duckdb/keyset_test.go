@@ -89,10 +89,11 @@ func TestKeySetFalseMaybe(t *testing.T) {
 	}
 }
 
-// TestKeySetLoaded checks that a store opened on a file with stored keys
-// reads them: a second process sees the first one's rows as duplicates,
-// for every keyed kind.
-func TestKeySetLoaded(t *testing.T) {
+// TestKeySetOnlyOnEmptyTable checks that a store keeps a key set only for
+// a table that was empty when it first wrote to it, and that a second
+// process, without one, still sees the first one's rows as duplicates, for
+// every keyed kind.
+func TestKeySetOnlyOnEmptyTable(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "store.duckdb")
 	ts := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
@@ -103,6 +104,7 @@ func TestKeySetLoaded(t *testing.T) {
 			Time: ts, Duration: math.NaN(), Rating: math.NaN()})
 		b.Touches = append(b.Touches, antipersona.Touch{RowKey: id, ContactID: "c", Time: ts})
 	}
+	first := true
 	write := func() antipersona.WriteResult {
 		s, err := Open(ctx, path, Options{})
 		if err != nil {
@@ -113,6 +115,10 @@ func TestKeySetLoaded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if got := s.keys["events"] != nil; got != first {
+			t.Errorf("key set kept: %v, want %v (only when the table starts empty)", got, first)
+		}
+		first = false
 		return r
 	}
 	if r := write(); r != (antipersona.WriteResult{Inserted: 6000}) {

@@ -261,7 +261,7 @@ func (s *Store) writeEvents(ctx context.Context, evs []antipersona.Event) (antip
 // new ones and ones whose key may be stored (see keySet).
 func writeKeyed[T any](ctx context.Context, s *Store, items []T, table, hashCol, keyCol string, cs []column, perRow int,
 	key func(*T) string, enc func(w *spool, it *T)) (antipersona.WriteResult, error) {
-	ks, err := s.keySetOf(ctx, table, hashCol)
+	ks, err := s.keySetOf(ctx, table)
 	if err != nil {
 		return antipersona.WriteResult{}, err
 	}
@@ -272,18 +272,26 @@ func writeKeyed[T any](ctx context.Context, s *Store, items []T, table, hashCol,
 			keep = append(keep, int32(i))
 		}
 	}
-	fps := make([]uint64, len(keep))
-	parallelRange(len(keep), func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			fps[k] = keyFingerprint(key(&items[keep[k]]))
-		}
-	})
+	var fps []uint64
 	var fresh, maybe []int32
-	for k, fp := range fps {
-		if ks.has(fp) {
-			maybe = append(maybe, int32(k))
-		} else {
-			fresh = append(fresh, int32(k))
+	if ks == nil { // no key set: every key may be stored
+		maybe = make([]int32, len(keep))
+		for k := range maybe {
+			maybe[k] = int32(k)
+		}
+	} else {
+		fps = make([]uint64, len(keep))
+		parallelRange(len(keep), func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				fps[k] = keyFingerprint(key(&items[keep[k]]))
+			}
+		})
+		for k, fp := range fps {
+			if ks.has(fp) {
+				maybe = append(maybe, int32(k))
+			} else {
+				fresh = append(fresh, int32(k))
+			}
 		}
 	}
 	encode := func(ks []int32) *spool {
@@ -296,9 +304,11 @@ func writeKeyed[T any](ctx context.Context, s *Store, items []T, table, hashCol,
 	if err != nil {
 		return antipersona.WriteResult{}, err
 	}
-	ks.reserve(len(fresh))
-	for _, k := range fresh {
-		ks.add(fps[k])
+	if ks != nil {
+		ks.reserve(len(fresh))
+		for _, k := range fresh {
+			ks.add(fps[k])
+		}
 	}
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(items)) - n}, nil
 }

@@ -1,0 +1,135 @@
+package propensity
+
+import (
+	"math"
+	"slices"
+	"sort"
+)
+
+// missingBin is the bin of missing values (and of categories not seen in
+// training); the other bins are 0..missingBin-1.
+const missingBin = 255
+
+// binner maps raw values to bins: a numeric value v goes to the first bin b
+// with v <= edges[b] (the last bin when v is above every edge); a category
+// code to catBin[code].
+type binner struct {
+	edges  [][]float64 // per numeric column
+	catBin [][]uint8   // per categorical column, by code
+	nbins  []int       // non-missing bins per feature
+}
+
+// binSample caps the rows that set the quantile edges.
+const binSample = 200_000
+
+// newBinner finds at most maxBins bins per feature (maxBins <= 255): for a
+// numeric column with few distinct values, one bin per value (edges halfway
+// between them), else quantile edges; for a categorical column, one bin per
+// category, the most frequent first, the rarest sharing the last bin when
+// there are more than maxBins.
+func newBinner(d *Data, maxBins int) *binner {
+	b := &binner{}
+	n := d.Rows()
+	step := max(1, n/binSample)
+	for _, col := range d.Num {
+		vals := make([]float64, 0, min(n, binSample+1))
+		for i := 0; i < n; i += step {
+			if !math.IsNaN(col[i]) {
+				vals = append(vals, col[i])
+			}
+		}
+		slices.Sort(vals)
+		distinct := slices.Compact(slices.Clone(vals))
+		var edges []float64
+		if len(distinct) <= maxBins {
+			for k := 0; k+1 < len(distinct); k++ {
+				edges = append(edges, distinct[k]+(distinct[k+1]-distinct[k])/2)
+			}
+		} else {
+			for q := 1; q < maxBins; q++ {
+				// The q-th of maxBins quantiles, halfway between the two
+				// nearest values (numpy's "midpoint" percentile, as
+				// scikit-learn bins).
+				pos := float64(q) * float64(len(vals)-1) / float64(maxBins)
+				lo := vals[int(math.Floor(pos))]
+				hi := vals[int(math.Ceil(pos))]
+				e := lo + (hi-lo)/2
+				if len(edges) == 0 || e > edges[len(edges)-1] {
+					edges = append(edges, e)
+				}
+			}
+		}
+		b.edges = append(b.edges, edges)
+		b.nbins = append(b.nbins, len(edges)+1)
+	}
+	for j, col := range d.Cat {
+		counts := make([]int, len(d.Levels[j]))
+		for _, c := range col {
+			if c >= 0 {
+				counts[c]++
+			}
+		}
+		order := make([]int, len(counts))
+		for k := range order {
+			order[k] = k
+		}
+		sort.SliceStable(order, func(a, c int) bool { return counts[order[a]] > counts[order[c]] })
+		m := make([]uint8, len(counts))
+		used := 0
+		for rank, code := range order {
+			switch {
+			case counts[code] == 0:
+				m[code] = missingBin // never seen in training: as missing
+			case rank < maxBins-1:
+				m[code] = uint8(rank)
+				used = rank + 1
+			default:
+				m[code] = uint8(maxBins - 1)
+				used = maxBins
+			}
+		}
+		b.catBin = append(b.catBin, m)
+		b.nbins = append(b.nbins, max(used, 1))
+	}
+	return b
+}
+
+// numBin is the bin of a numeric value of column j.
+func (b *binner) numBin(j int, v float64) uint8 {
+	if math.IsNaN(v) {
+		return missingBin
+	}
+	e := b.edges[j]
+	k, _ := slices.BinarySearch(e, v) // first edge >= v
+	return uint8(k)
+}
+
+// catBinOf is the bin of a category code of categorical column j (codes
+// beyond the training levels and -1 are missing).
+func (b *binner) catBinOf(j int, c int32) uint8 {
+	if c < 0 || int(c) >= len(b.catBin[j]) {
+		return missingBin
+	}
+	return b.catBin[j][c]
+}
+
+// bin returns the binned columns of d, numeric columns first.
+func (b *binner) bin(d *Data) [][]uint8 {
+	n := d.Rows()
+	out := make([][]uint8, 0, d.Features())
+	for j, col := range d.Num {
+		bs := make([]uint8, n)
+		for i, v := range col {
+			bs[i] = b.numBin(j, v)
+		}
+		out = append(out, bs)
+	}
+	for j, col := range d.Cat {
+		bs := make([]uint8, n)
+		for i, c := range col {
+			bs[i] = b.catBinOf(j, c)
+		}
+		out = append(out, bs)
+	}
+	return out
+}

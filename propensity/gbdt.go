@@ -1,0 +1,651 @@
+package propensity
+
+import (
+	"container/heap"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// GBDTOptions tune FitGBDT. Zero values take the defaults in brackets,
+// which are scikit-learn's HistGradientBoostingClassifier's.
+type GBDTOptions struct {
+	LearningRate   float64 // shrinkage [0.1]
+	MaxIter        int     // most trees [100]
+	MaxLeafNodes   int     // leaves per tree, grown best first [31]
+	MaxDepth       int     // 0: no limit
+	MinSamplesLeaf int     // [20]
+	L2             float64 // L2 penalty on leaf values [0]
+	MaxBins        int     // bins per feature, at most 255 [255]
+	// EarlyStopping: "auto" (on when there are more than 10,000 rows),
+	// "on" or "off". It holds out ValidationFraction [0.1] of the rows
+	// (stratified) and stops when the validation log-loss has not improved
+	// by Tol [1e-7] for NoChange [10] trees, keeping the trees up to the
+	// best one.
+	EarlyStopping      string
+	ValidationFraction float64
+	NoChange           int
+	Tol                float64
+	Seed               uint64
+}
+
+func (o GBDTOptions) withDefaults() GBDTOptions {
+	if o.LearningRate == 0 {
+		o.LearningRate = 0.1
+	}
+	if o.MaxIter == 0 {
+		o.MaxIter = 100
+	}
+	if o.MaxLeafNodes == 0 {
+		o.MaxLeafNodes = 31
+	}
+	if o.MinSamplesLeaf == 0 {
+		o.MinSamplesLeaf = 20
+	}
+	if o.MaxBins == 0 || o.MaxBins > 255 {
+		o.MaxBins = 255
+	}
+	if o.EarlyStopping == "" {
+		o.EarlyStopping = "auto"
+	}
+	if o.ValidationFraction == 0 {
+		o.ValidationFraction = 0.1
+	}
+	if o.NoChange == 0 {
+		o.NoChange = 10
+	}
+	if o.Tol == 0 {
+		o.Tol = 1e-7
+	}
+	return o
+}
+
+// GBDT is a fitted gradient-boosted tree model of the log-odds.
+type GBDT struct {
+	Init  float64 // the log-odds every score starts from
+	Trees []tree
+	// Iterations is the number of trees kept; ValidationLoss the log-loss
+	// of the early-stopping split per tree (empty without it).
+	Iterations     int
+	ValidationLoss []float64
+	names          []string
+	numCols        int
+	bins           *binner
+	gains          []float64 // total split gain per feature
+}
+
+// tree is one regression tree on the binned features.
+type tree struct{ nodes []node }
+
+// node is a leaf (left < 0) or a split on feature: numeric features go left
+// when their bin is <= bin, categorical ones when their bin is in catLeft;
+// missing values go left when missingLeft. value is the node's own value
+// (a leaf's prediction; for a split, what it would predict as a leaf, used
+// by the explanations).
+type node struct {
+	feature     int32
+	left, right int32
+	bin         uint8
+	missingLeft bool
+	catLeft     *[4]uint64
+	value       float64
+}
+
+func (n *node) goLeft(b uint8) bool {
+	if b == missingBin {
+		return n.missingLeft
+	}
+	if n.catLeft != nil {
+		return n.catLeft[b>>6]&(1<<(b&63)) != 0
+	}
+	return b <= n.bin
+}
+
+// FitGBDT fits gradient-boosted trees of the log-odds of y on d, by
+// Newton steps on the binary log-loss: each tree is grown best first on
+// histograms of the gradients and hessians (one per feature and bin, the
+// larger child's by subtraction from its parent), each split taking the
+// largest gain G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ) with missing values
+// sent to the better side, categories ordered by G/H (Fisher's grouping).
+func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
+	if err := d.check(y); err != nil {
+		return nil, err
+	}
+	opt = opt.withDefaults()
+	n := d.Rows()
+	pos := 0
+	for _, v := range y {
+		if v {
+			pos++
+		}
+	}
+	if pos == 0 || pos == n {
+		return nil, errors.New("propensity: the outcome has a single value: nothing to learn")
+	}
+	train := make([]int, n)
+	for i := range train {
+		train[i] = i
+	}
+	var val []int
+	if opt.EarlyStopping == "on" || opt.EarlyStopping == "auto" && n > 10000 {
+		train, val = StratifiedSplit(y, opt.ValidationFraction, opt.Seed)
+	}
+	m := &GBDT{numCols: len(d.Num)}
+	for j := range d.Features() {
+		m.names = append(m.names, d.Name(j))
+	}
+	td := d.Subset(train)
+	ty := make([]bool, len(train))
+	tpos := 0
+	for i, r := range train {
+		ty[i] = y[r]
+		if ty[i] {
+			tpos++
+		}
+	}
+	m.bins = newBinner(td, opt.MaxBins)
+	m.gains = make([]float64, d.Features())
+	X := m.bins.bin(td)
+	p0 := float64(tpos) / float64(len(train))
+	m.Init = math.Log(p0 / (1 - p0))
+
+	raw := make([]float64, len(train))
+	for i := range raw {
+		raw[i] = m.Init
+	}
+	var vX [][]uint8
+	var vRaw []float64
+	var vy []bool
+	if len(val) > 0 {
+		vX = m.bins.bin(d.Subset(val))
+		vRaw = make([]float64, len(val))
+		for i := range vRaw {
+			vRaw[i] = m.Init
+		}
+		for _, r := range val {
+			vy = append(vy, y[r])
+		}
+	}
+	g := &grower{X: X, nbins: m.bins.nbins, isCat: make([]bool, len(X)), opt: opt,
+		grad: make([]float64, len(train)), hess: make([]float64, len(train)), gains: m.gains}
+	for j := len(d.Num); j < len(X); j++ {
+		g.isCat[j] = true
+	}
+	best, bestLoss := 0, math.Inf(1)
+	for it := 0; it < opt.MaxIter; it++ {
+		for i, z := range raw {
+			p := sigmoid(z)
+			if ty[i] {
+				g.grad[i] = p - 1
+			} else {
+				g.grad[i] = p
+			}
+			g.hess[i] = max(p*(1-p), 1e-16)
+		}
+		t := g.grow()
+		if len(t.nodes) == 1 && it > 0 {
+			break // no split is worth it any more
+		}
+		m.Trees = append(m.Trees, t)
+		// Leaves hold their rows' new predictions: add them.
+		for i := range raw {
+			raw[i] += t.predictBinned(X, i)
+		}
+		if len(val) > 0 {
+			loss := 0.0
+			for i := range vRaw {
+				vRaw[i] += t.predictBinned(vX, i)
+				loss += logLoss(vy[i], vRaw[i])
+			}
+			loss /= float64(len(vRaw))
+			m.ValidationLoss = append(m.ValidationLoss, loss)
+			if loss < bestLoss-opt.Tol {
+				best, bestLoss = len(m.Trees), loss
+			} else if len(m.Trees)-best >= opt.NoChange {
+				break
+			}
+		} else {
+			best = len(m.Trees)
+		}
+	}
+	m.Trees = m.Trees[:best]
+	m.Iterations = best
+	return m, nil
+}
+
+func logLoss(y bool, z float64) float64 {
+	// log(1 + e^-z) for y, log(1 + e^z) otherwise, without overflow.
+	if !y {
+		z = -z
+	}
+	if z > 0 {
+		return math.Log1p(math.Exp(-z))
+	}
+	return -z + math.Log1p(math.Exp(z))
+}
+
+func (t *tree) predictBinned(X [][]uint8, i int) float64 {
+	k := 0
+	for {
+		n := &t.nodes[k]
+		if n.left < 0 {
+			return n.value
+		}
+		if n.goLeft(X[n.feature][i]) {
+			k = int(n.left)
+		} else {
+			k = int(n.right)
+		}
+	}
+}
+
+// binRow bins row i of d.
+func (m *GBDT) binRow(d *Data, i int, dst []uint8) {
+	for j := range d.Num {
+		dst[j] = m.bins.numBin(j, d.Num[j][i])
+	}
+	for j := range d.Cat {
+		dst[len(d.Num)+j] = m.bins.catBinOf(j, d.Cat[j][i])
+	}
+}
+
+// Predict returns the probability of the outcome for each row of d (which
+// must have the training columns, in order).
+func (m *GBDT) Predict(d *Data) []float64 {
+	n := d.Rows()
+	out := make([]float64, n)
+	parallel(n, func(lo, hi int) {
+		row := make([]uint8, d.Features())
+		for i := lo; i < hi; i++ {
+			m.binRow(d, i, row)
+			z := m.Init
+			for t := range m.Trees {
+				z += m.Trees[t].predictRow(row)
+			}
+			out[i] = sigmoid(z)
+		}
+	})
+	return out
+}
+
+func (t *tree) predictRow(row []uint8) float64 {
+	k := 0
+	for {
+		n := &t.nodes[k]
+		if n.left < 0 {
+			return n.value
+		}
+		if n.goLeft(row[n.feature]) {
+			k = int(n.left)
+		} else {
+			k = int(n.right)
+		}
+	}
+}
+
+// Explain returns the log-odds of row i of d split into a bias and one
+// contribution per feature (path attribution: each split adds the change
+// of the node value along the row's path to the split's feature); bias plus
+// the contributions is the row's log-odds exactly.
+func (m *GBDT) Explain(d *Data, i int) (bias float64, contrib []float64) {
+	row := make([]uint8, d.Features())
+	m.binRow(d, i, row)
+	contrib = make([]float64, d.Features())
+	bias = m.Init
+	for t := range m.Trees {
+		nodes := m.Trees[t].nodes
+		bias += nodes[0].value
+		k := 0
+		for nodes[k].left >= 0 {
+			n := &nodes[k]
+			next := n.right
+			if n.goLeft(row[n.feature]) {
+				next = n.left
+			}
+			contrib[n.feature] += nodes[next].value - n.value
+			k = int(next)
+		}
+	}
+	return bias, contrib
+}
+
+// Importance is each feature's share of the total split gain.
+func (m *GBDT) Importance() []Contribution {
+	total := 0.0
+	for _, g := range m.gains {
+		total += g
+	}
+	out := make([]Contribution, len(m.gains))
+	for j, g := range m.gains {
+		out[j] = Contribution{Feature: m.names[j], Value: g / max(total, 1e-300)}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Value > out[b].Value })
+	return out
+}
+
+// grower grows one tree on the current gradients.
+type grower struct {
+	X     [][]uint8
+	nbins []int
+	isCat []bool
+	opt   GBDTOptions
+	grad  []float64
+	hess  []float64
+	gains []float64
+	rows  []int32 // row indices, partitioned by leaf
+}
+
+// bin is a histogram cell; histo is one feature's histogram.
+type bin struct {
+	g, h float64
+	n    int32
+}
+
+type histo [256]bin
+
+// leaf is a leaf being grown: its rows are g.rows[lo:hi].
+type leaf struct {
+	node   int
+	lo, hi int
+	depth  int
+	g, h   float64
+	hist   []histo
+	split  split
+}
+
+type split struct {
+	gain        float64
+	feature     int
+	bin         uint8
+	missingLeft bool
+	catLeft     *[4]uint64
+	gl, hl      float64
+	nl          int
+}
+
+type leafHeap []*leaf
+
+func (q leafHeap) Len() int           { return len(q) }
+func (q leafHeap) Less(i, j int) bool { return q[i].split.gain > q[j].split.gain }
+func (q leafHeap) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *leafHeap) Push(x any)        { *q = append(*q, x.(*leaf)) }
+func (q *leafHeap) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
+func (g *grower) value(G, H float64) float64 {
+	return -G / (H + g.opt.L2) * g.opt.LearningRate
+}
+
+func (g *grower) score(G, H float64) float64 { return G * G / (H + g.opt.L2) }
+
+func (g *grower) grow() tree {
+	n := len(g.grad)
+	if g.rows == nil {
+		g.rows = make([]int32, n)
+	}
+	for i := range g.rows {
+		g.rows[i] = int32(i)
+	}
+	var G, H float64
+	for i := range g.grad {
+		G += g.grad[i]
+		H += g.hess[i]
+	}
+	t := tree{nodes: []node{{feature: -1, left: -1, right: -1, value: g.value(G, H)}}}
+	root := &leaf{node: 0, lo: 0, hi: n, g: G, h: H}
+	root.hist = g.histogram(root.lo, root.hi)
+	g.findSplit(root)
+	q := &leafHeap{}
+	if root.split.gain > 0 {
+		heap.Push(q, root)
+	}
+	leaves := 1
+	for q.Len() > 0 && leaves < g.opt.MaxLeafNodes {
+		l := heap.Pop(q).(*leaf)
+		s := l.split
+		g.gains[s.feature] += s.gain
+		mid := g.partition(l, s)
+		left := &leaf{lo: l.lo, hi: mid, depth: l.depth + 1, g: s.gl, h: s.hl}
+		right := &leaf{lo: mid, hi: l.hi, depth: l.depth + 1, g: l.g - s.gl, h: l.h - s.hl}
+		// The smaller child's histogram is built, the larger's is the
+		// parent's minus it.
+		small, large := left, right
+		if right.hi-right.lo < left.hi-left.lo {
+			small, large = right, left
+		}
+		small.hist = g.histogram(small.lo, small.hi)
+		large.hist = l.hist
+		for f := range large.hist {
+			for b := range large.hist[f] {
+				large.hist[f][b].g -= small.hist[f][b].g
+				large.hist[f][b].h -= small.hist[f][b].h
+				large.hist[f][b].n -= small.hist[f][b].n
+			}
+		}
+		l.hist = nil
+		left.node, right.node = len(t.nodes), len(t.nodes)+1
+		nd := &t.nodes[l.node]
+		nd.feature, nd.left, nd.right = int32(s.feature), int32(left.node), int32(right.node)
+		nd.bin, nd.missingLeft, nd.catLeft = s.bin, s.missingLeft, s.catLeft
+		t.nodes = append(t.nodes,
+			node{feature: -1, left: -1, right: -1, value: g.value(left.g, left.h)},
+			node{feature: -1, left: -1, right: -1, value: g.value(right.g, right.h)})
+		leaves++
+		for _, c := range []*leaf{left, right} {
+			if g.opt.MaxDepth > 0 && c.depth >= g.opt.MaxDepth || c.hi-c.lo < 2*g.opt.MinSamplesLeaf {
+				c.hist = nil
+				continue
+			}
+			g.findSplit(c)
+			if c.split.gain > 0 {
+				heap.Push(q, c)
+			} else {
+				c.hist = nil
+			}
+		}
+	}
+	return t
+}
+
+// histogram sums the gradients and hessians of rows[lo:hi] per feature and
+// bin, the features shared out over two goroutines.
+func (g *grower) histogram(lo, hi int) []histo {
+	hist := make([]histo, len(g.X))
+	rows := g.rows[lo:hi]
+	// Gradients in row order of the leaf: the loops below then read them
+	// sequentially.
+	gs := make([]float64, len(rows))
+	hs := make([]float64, len(rows))
+	for k, r := range rows {
+		gs[k], hs[k] = g.grad[r], g.hess[r]
+	}
+	var wg sync.WaitGroup
+	nf := len(g.X)
+	parts := 1
+	if len(rows) >= 4096 && nf > 1 {
+		parts = 2
+	}
+	for p := range parts {
+		wg.Go(func() {
+			for f := p; f < nf; f += parts {
+				h := &hist[f]
+				col := g.X[f]
+				for k, r := range rows {
+					c := &h[col[r]]
+					c.g += gs[k]
+					c.h += hs[k]
+					c.n++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return hist
+}
+
+// findSplit sets l.split to the best split of l (gain 0: none).
+func (g *grower) findSplit(l *leaf) {
+	l.split = split{}
+	parent := g.score(l.g, l.h)
+	minLeaf := int32(g.opt.MinSamplesLeaf)
+	const minHess = 1e-3
+	total := int32(l.hi - l.lo)
+	for f := range l.hist {
+		h := &l.hist[f]
+		miss := h[missingBin]
+		nb := g.nbins[f]
+		consider := func(gl, hl float64, nl int32, b uint8, missLeft bool, cat *[4]uint64) {
+			nr := total - nl
+			gr, hr := l.g-gl, l.h-hl
+			if nl < minLeaf || nr < minLeaf || hl < minHess || hr < minHess {
+				return
+			}
+			gain := g.score(gl, hl) + g.score(gr, hr) - parent
+			if gain > l.split.gain+1e-12 {
+				l.split = split{gain: gain, feature: f, bin: b, missingLeft: missLeft, catLeft: cat, gl: gl, hl: hl, nl: int(nl)}
+			}
+		}
+		if !g.isCat[f] {
+			var gl, hl float64
+			var nl int32
+			for b := 0; b < nb-1; b++ {
+				c := h[b]
+				gl, hl, nl = gl+c.g, hl+c.h, nl+c.n
+				consider(gl, hl, nl, uint8(b), false, nil)
+				if miss.n > 0 {
+					consider(gl+miss.g, hl+miss.h, nl+miss.n, uint8(b), true, nil)
+				}
+			}
+			// Every value left, missing ones right.
+			if miss.n > 0 {
+				consider(l.g-miss.g, l.h-miss.h, total-miss.n, uint8(nb-1), false, nil)
+			}
+			continue
+		}
+		// Categories (missing among them), ordered by G/(H + smoothing),
+		// split at each prefix of that order.
+		type catStat struct {
+			b    int
+			key  float64
+			g, h float64
+			n    int32
+		}
+		var cs []catStat
+		for b := 0; b < nb; b++ {
+			if c := h[b]; c.n > 0 {
+				cs = append(cs, catStat{b, c.g / (c.h + catSmooth), c.g, c.h, c.n})
+			}
+		}
+		if miss.n > 0 {
+			cs = append(cs, catStat{missingBin, miss.g / (miss.h + catSmooth), miss.g, miss.h, miss.n})
+		}
+		if len(cs) < 2 {
+			continue
+		}
+		slices.SortFunc(cs, func(a, b catStat) int {
+			switch {
+			case a.key < b.key:
+				return -1
+			case a.key > b.key:
+				return 1
+			}
+			return a.b - b.b
+		})
+		var gl, hl float64
+		var nl int32
+		for k := 0; k < len(cs)-1; k++ {
+			gl, hl, nl = gl+cs[k].g, hl+cs[k].h, nl+cs[k].n
+			nr := total - nl
+			gr, hr := l.g-gl, l.h-hl
+			if nl < minLeaf || nr < minLeaf || hl < minHess || hr < minHess {
+				continue
+			}
+			gain := g.score(gl, hl) + g.score(gr, hr) - parent
+			if gain > l.split.gain+1e-12 {
+				set := new([4]uint64)
+				missLeft := false
+				for _, c := range cs[:k+1] {
+					if c.b == missingBin {
+						missLeft = true
+						continue
+					}
+					set[c.b>>6] |= 1 << (c.b & 63)
+				}
+				l.split = split{gain: gain, feature: f, missingLeft: missLeft, catLeft: set, gl: gl, hl: hl, nl: int(nl)}
+			}
+		}
+	}
+}
+
+// catSmooth damps the ordering of small categories (LightGBM's
+// cat_smooth).
+const catSmooth = 10
+
+// partition reorders rows[l.lo:l.hi] so that the rows going left come
+// first, and returns where the right ones start.
+func (g *grower) partition(l *leaf, s split) int {
+	nd := node{bin: s.bin, missingLeft: s.missingLeft, catLeft: s.catLeft}
+	col := g.X[s.feature]
+	rows := g.rows[l.lo:l.hi]
+	i, j := 0, len(rows)-1
+	for i <= j {
+		if nd.goLeft(col[rows[i]]) {
+			i++
+		} else {
+			rows[i], rows[j] = rows[j], rows[i]
+			j--
+		}
+	}
+	return l.lo + i
+}
+
+// StratifiedSplit draws a share frac of the rows, with the same share of
+// each outcome, as the test (or validation) rows; the rest are the training
+// rows. Both are in ascending order; the draw is fixed by seed.
+func StratifiedSplit(y []bool, frac float64, seed uint64) (train, test []int) {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	var pos, neg []int
+	for i, v := range y {
+		if v {
+			pos = append(pos, i)
+		} else {
+			neg = append(neg, i)
+		}
+	}
+	isTest := make([]bool, len(y))
+	for _, grp := range [][]int{pos, neg} {
+		rng.Shuffle(len(grp), func(a, b int) { grp[a], grp[b] = grp[b], grp[a] })
+		k := int(math.Round(frac * float64(len(grp))))
+		for _, i := range grp[:k] {
+			isTest[i] = true
+		}
+	}
+	for i, t := range isTest {
+		if t {
+			test = append(test, i)
+		} else {
+			train = append(train, i)
+		}
+	}
+	return train, test
+}
+
+// parallel calls fn on two halves of 0..n-1 at once (one part when n is
+// small).
+func parallel(n int, fn func(lo, hi int)) {
+	if n < 20000 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { fn(0, n/2) })
+	fn(n/2, n)
+	wg.Wait()
+}
