@@ -20,6 +20,16 @@ const datasets = "../../shared/datasets"
 // is categorical; an empty value is missing. It returns the data (without
 // the target and the dropped columns, in file order) and the outcome.
 func loadCSV(t testing.TB, path string, comma rune, target string, drop func(string) bool) (*Data, []bool) {
+	return loadTable(t, path, comma, target, drop, func(string) bool { return false })
+}
+
+// loadCSVCat reads a comma-separated table in which the columns cat names
+// are categorical whatever their values.
+func loadCSVCat(t testing.TB, path, target string, cat func(string) bool) (*Data, []bool) {
+	return loadTable(t, path, ',', target, func(string) bool { return false }, cat)
+}
+
+func loadTable(t testing.TB, path string, comma rune, target string, drop, cat func(string) bool) (*Data, []bool) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -55,7 +65,7 @@ func loadCSV(t testing.TB, path string, comma rune, target string, drop func(str
 			}
 			continue
 		}
-		if numeric {
+		if numeric && !cat(name) {
 			col := make([]float64, len(vals))
 			for i, v := range vals {
 				col[i] = math.NaN()

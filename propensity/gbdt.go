@@ -185,14 +185,17 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 			}
 			g.hess[i] = max(p*(1-p), 1e-16)
 		}
-		t := g.grow()
+		t, leaves := g.grow()
 		if len(t.nodes) == 1 && it > 0 {
 			break // no split is worth it any more
 		}
 		m.Trees = append(m.Trees, t)
-		// Leaves hold their rows' new predictions: add them.
-		for i := range raw {
-			raw[i] += t.predictBinned(X, i)
+		// Each leaf's rows are together in g.rows: add its value to them.
+		for _, l := range leaves {
+			v := t.nodes[l.node].value
+			for _, r := range g.rows[l.lo:l.hi] {
+				raw[r] += v
+			}
 		}
 		if len(val) > 0 {
 			loss := 0.0
@@ -385,7 +388,9 @@ func (g *grower) value(G, H float64) float64 {
 
 func (g *grower) score(G, H float64) float64 { return G * G / (H + g.opt.L2) }
 
-func (g *grower) grow() tree {
+// grow grows one tree and returns it with its leaves (node and row range
+// in g.rows).
+func (g *grower) grow() (tree, []*leaf) {
 	n := len(g.grad)
 	if g.rows == nil {
 		g.rows = make([]int32, n)
@@ -405,6 +410,10 @@ func (g *grower) grow() tree {
 	q := &leafHeap{}
 	if root.split.gain > 0 {
 		heap.Push(q, root)
+	}
+	done := []*leaf{} // leaves that will not be split
+	if root.split.gain <= 0 {
+		done = append(done, root)
 	}
 	leaves := 1
 	for q.Len() > 0 && leaves < g.opt.MaxLeafNodes {
@@ -441,6 +450,7 @@ func (g *grower) grow() tree {
 		for _, c := range []*leaf{left, right} {
 			if g.opt.MaxDepth > 0 && c.depth >= g.opt.MaxDepth || c.hi-c.lo < 2*g.opt.MinSamplesLeaf {
 				c.hist = nil
+				done = append(done, c)
 				continue
 			}
 			g.findSplit(c)
@@ -448,10 +458,15 @@ func (g *grower) grow() tree {
 				heap.Push(q, c)
 			} else {
 				c.hist = nil
+				done = append(done, c)
 			}
 		}
 	}
-	return t
+	for _, l := range *q { // still splittable, but out of leaves
+		l.hist = nil
+		done = append(done, l)
+	}
+	return t, done
 }
 
 // histogram sums the gradients and hessians of rows[lo:hi] per feature and

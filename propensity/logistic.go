@@ -194,8 +194,11 @@ func FitLogistic(d *Data, y []bool, opt LogisticOptions) (*Logistic, error) {
 	w0 := make([]float64, p)
 	w0[0] = math.Log(float64(pos) / float64(n-pos))
 	res, err := optimize.Minimize(optimize.Problem{Func: obj, Grad: grad}, w0,
-		&optimize.Settings{GradientThreshold: 1e-6, MajorIterations: 2000,
-			Converger: &optimize.FunctionConverge{Relative: 1e-12, Iterations: 10}}, &optimize.LBFGS{})
+		// Converged when the gradient of the summed loss is below 1e-6 per
+		// row, or the loss changes by less than 1e-11 of itself over ten
+		// iterations.
+		&optimize.Settings{GradientThreshold: 1e-6 * float64(n), MajorIterations: 1000,
+			Converger: &optimize.FunctionConverge{Relative: 1e-11, Iterations: 10}}, &optimize.LBFGS{})
 	if res == nil {
 		return nil, fmt.Errorf("propensity: logistic regression: %w", err)
 	}

@@ -176,3 +176,71 @@ func TestUnseenCategoryAndErrors(t *testing.T) {
 		t.Error("labels of the wrong length fitted without error")
 	}
 }
+
+// TestModelJSON checks that a stored model predicts and explains exactly
+// as the fitted one.
+func TestModelJSON(t *testing.T) {
+	d, y := planted(5000, 4)
+	gb, err := FitGBDT(d, y, GBDTOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := gb.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back GBDT
+	if err := back.UnmarshalJSON(js); err != nil {
+		t.Fatal(err)
+	}
+	p, q := gb.Predict(d), back.Predict(d)
+	for i := range p {
+		if p[i] != q[i] {
+			t.Fatalf("row %d: %v after a round trip, %v before", i, q[i], p[i])
+		}
+	}
+	b1, c1 := gb.Explain(d, 7)
+	b2, c2 := back.Explain(d, 7)
+	if b1 != b2 || !slicesEqual(c1, c2) {
+		t.Error("explanations differ after a round trip")
+	}
+	if err := back.UnmarshalJSON([]byte(`{"features":["a"],"numeric_columns":1,"edges":[[1]],"bins":[2],"trees":[[{"f":3,"l":1,"r":2,"v":0},{"f":0,"l":-1,"r":-1,"v":1},{"f":0,"l":-1,"r":-1,"v":2}]]}`)); err == nil {
+		t.Error("a tree naming an unknown feature was accepted")
+	}
+}
+
+func slicesEqual(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestPlatt checks Platt scaling against its definition: scores made
+// overconfident on purpose (logit doubled) are brought back (A ≈ 1/2).
+func TestPlatt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	var y []bool
+	var p []float64
+	for range 50000 {
+		z := rng.NormFloat64()
+		y = append(y, rng.Float64() < sigmoid(z))
+		p = append(p, sigmoid(2*z))
+	}
+	c := FitPlatt(y, p)
+	if math.Abs(c.A-0.5) > 0.03 || math.Abs(c.B) > 0.03 {
+		t.Errorf("Platt %+v, want A 0.5 and B 0", c)
+	}
+	q := make([]float64, len(p))
+	for i := range p {
+		q[i] = c.Apply(p[i])
+	}
+	if Brier(y, q) >= Brier(y, p) {
+		t.Errorf("calibration did not lower the Brier score: %v -> %v", Brier(y, p), Brier(y, q))
+	}
+}

@@ -112,6 +112,13 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	if err := m.buildPersonas(ctx, cfg, s, traits, sum); err != nil {
 		return sum, err
 	}
+	t0 := time.Now()
+	if reason, err := m.trainPropensity(ctx, s, traits, b.ID); err != nil {
+		return sum, fmt.Errorf("propensity model: %w", err)
+	} else if reason != "" {
+		m.info("Propensity model: none (%s)", reason)
+	}
+	m.logger.Debug("propensity model", "seconds", time.Since(t0).Seconds())
 	m.logger.Debug("build finished", "build", b.ID, "contacts", b.Contacts, "seconds", time.Since(start).Seconds())
 	return sum, nil
 }

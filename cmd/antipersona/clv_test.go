@@ -159,3 +159,53 @@ func TestBuildCLV(t *testing.T) {
 		t.Errorf("%d contacts predicted by the model", models)
 	}
 }
+
+// TestModelAndScoreLeads builds a workspace on Leads.csv (outcome
+// Converted, the leaking columns excluded), checks the stored model's
+// evaluation, and scores a file of new leads that lacks a column and has a
+// category the model never saw.
+func TestModelAndScoreLeads(t *testing.T) {
+	leads := needDataset(t, "leads/Leads.csv")
+	ws := filepath.Join(t.TempDir(), "ws")
+	mustRun(t, "init", ws, "-q")
+	mustRun(t, "-w", ws, "-q", "ingest", "contacts", leads, "--id-col", "Prospect ID", "--outcome-col", "Converted",
+		"--exclude-columns", "Tags,Lead Quality,Lead Profile,Asymmetrique Activity Index,Asymmetrique Profile Index,Asymmetrique Activity Score,Asymmetrique Profile Score,Last Activity,Last Notable Activity")
+	mustRun(t, "-w", ws, "-q", "build", "--as-of", "2024-01-01")
+	var got struct {
+		Evaluation modelEvaluation `json:"evaluation"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "model", "--json")), &got); err != nil {
+		t.Fatal(err)
+	}
+	e := got.Evaluation
+	t.Logf("leads model: %+v", e.Boosting)
+	if e.Split != "stratified" || e.TestRows < 2000 || e.Boosting.ROCAUC < 0.85 || e.Logistic.ROCAUC < 0.8 ||
+		!(e.Boosting.BrierCalibrated > 0 && e.Boosting.BrierCalibrated < 0.2) || len(e.Calibration) < 5 {
+		t.Errorf("evaluation %+v", e)
+	}
+	text := mustRun(t, "-w", ws, "model")
+	if !strings.Contains(text, "ROC AUC") || !strings.Contains(text, "Calibration") {
+		t.Errorf("model output:\n%s", text)
+	}
+	// New leads: no "Lead Source" column, and a Lead Origin never seen.
+	in := filepath.Join(t.TempDir(), "new.csv")
+	os.WriteFile(in, []byte("id,Lead Origin,TotalVisits,Total Time Spent on Website,What is your current occupation\n"+
+		"n1,Landing Page Submission,5,1500,Working Professional\n"+
+		"n2,Carrier Pigeon,0,0,Unemployed\n"), 0o644)
+	out, errs, code := run(t, "-w", ws, "score", in, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("score: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "Lead Source") || !strings.Contains(errs, "Carrier Pigeon") {
+		t.Errorf("score does not report the missing column and the unseen category: %s", errs)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("scores: %v %v", recs, err)
+	}
+	p1, _ := strconv.ParseFloat(recs[1][1], 64)
+	p2, _ := strconv.ParseFloat(recs[2][1], 64)
+	if recs[1][0] != "n1" || !(p1 > p2) || p2 <= 0 || p1 >= 1 || recs[1][2] == "" {
+		t.Errorf("scores %v: the engaged working professional should score above the idle one", recs)
+	}
+}

@@ -37,6 +37,28 @@ type demoResult struct {
 	Builds    []duckdb.BuildSummary `json:"builds"`
 }
 
+// printPredictionSummary prints the last build's CLV and propensity models
+// in a few lines.
+func (m *Main) printPredictionSummary(ctx context.Context, s *duckdb.Store) {
+	out := m.Stdout
+	if js, err := s.Meta(ctx, "clv_model"); err == nil && js != "" {
+		var ci clvFitInfo
+		if json.Unmarshal([]byte(js), &ci) == nil {
+			if ci.Basis == "model" {
+				fmt.Fprintf(out, "\nLifetime value: %s on %d buyers (%d repeat buyers), Gamma-Gamma spend; predicted_purchases (%d days), p_alive and predicted_clv (%d months) are in the features\n",
+					modelTitle(ci.Model), ci.Buyers, ci.RepeatBuyers, ci.HorizonDays, ci.Months)
+			} else {
+				fmt.Fprintf(out, "\nLifetime value: historic value only (%s)\n", ci.Reason)
+			}
+		}
+	}
+	if sm, err := loadModel(ctx, s); err == nil {
+		e := sm.Evaluation
+		fmt.Fprintf(out, "Propensity to convert: ROC AUC %.3f (logistic regression %.3f), Brier %.4f calibrated, on the %s holdout of %d contacts\n",
+			e.Boosting.ROCAUC, e.Logistic.ROCAUC, e.Boosting.BrierCalibrated, e.Split, e.TestRows)
+	}
+}
+
 func (m *Main) demoCommand() *cobra.Command {
 	var out string
 	var n int
@@ -143,6 +165,7 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 			return res, err
 		}
 		fmt.Fprintf(m.Stdout, "\n%d persona avatars (SVG) in %s\n", len(ps), dir)
+		m.printPredictionSummary(ctx, s)
 		fmt.Fprintf(m.Stdout, "\nDone in %s. Next (with the binary from 'make build' on your PATH):\n", time.Since(start).Round(time.Second))
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s personas\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s segments\n", res.Workspace)
@@ -150,6 +173,10 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s status\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s traits\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s features --format csv --out features.csv\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s model\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s score %s --format csv\n", res.Workspace, filepath.Join(res.Data, "contacts_period2.csv"))
+		fmt.Fprintf(m.Stdout, "  antipersona clv predict --transactions %s --id-col contact_id --date-col timestamp --value-col revenue \\\n"+
+			"      --calibration-end %s --unit day --horizon 90\n", filepath.Join(res.Data, "orders.csv"), periods.Period1End)
 		fmt.Fprintf(m.Stdout, "  (the generator's truth: %s)\n", filepath.Join(res.Data, "truth.csv"))
 	}
 	return res, nil

@@ -162,6 +162,8 @@ A workspace is a folder with antipersona.yaml and an embedded store.`,
 		m.assignmentsCommand(),
 		m.discoverCommand(),
 		m.clvCommand(),
+		m.modelCommand(),
+		m.scoreCommand(),
 		m.generateCommand(),
 		m.demoCommand(),
 	)

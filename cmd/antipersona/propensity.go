@@ -1,0 +1,577 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/duckdb"
+	"github.com/antipersona/antipersona/ingest"
+	"github.com/antipersona/antipersona/propensity"
+)
+
+// storedModel is the propensity model a build stores (meta
+// propensity_model): the trees, the calibration, the columns the model reads
+// with their trait types and levels, and its evaluation.
+type storedModel struct {
+	Outcome    string           `json:"outcome"`
+	Features   []modelColumn    `json:"features"`
+	GBDT       *propensity.GBDT `json:"gbdt"`
+	Platt      propensity.Platt `json:"calibration"`
+	Evaluation modelEvaluation  `json:"evaluation"`
+	TrainedAt  time.Time        `json:"trained_at"`
+	Build      int64            `json:"build"`
+}
+
+// modelColumn is one contact trait the model reads.
+type modelColumn struct {
+	Ident  string   `json:"ident"`
+	Name   string   `json:"name"`
+	Type   string   `json:"type"`
+	Levels []string `json:"levels,omitempty"`
+}
+
+type modelEvaluation struct {
+	Split       string                      `json:"split"` // time or stratified
+	TrainRows   int                         `json:"train_rows"`
+	CalibRows   int                         `json:"calibration_rows"`
+	TestRows    int                         `json:"test_rows"`
+	BaseRate    float64                     `json:"base_rate"`
+	Boosting    modelScores                 `json:"gradient_boosting"`
+	Logistic    modelScores                 `json:"logistic_regression"`
+	Calibration []propensity.CalibrationBin `json:"calibration_table"`
+	Importance  []propensity.Contribution   `json:"importance"`
+	Trees       int                         `json:"trees"`
+}
+
+type modelScores struct {
+	ROCAUC          float64 `json:"roc_auc"`
+	PRAUC           float64 `json:"pr_auc"`
+	Brier           float64 `json:"brier"`
+	BrierCalibrated float64 `json:"brier_calibrated,omitempty"`
+}
+
+// propensityInput turns the traits of the last build's features into the
+// model's table: numbers stay numbers, categories and booleans become
+// categorical (their levels in columns[j].Levels, grown as met), other types
+// are not used. It also returns the contact ids, the outcome and the time
+// each contact was first seen (zero when unknown).
+func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait) ([]modelColumn, *propensity.Data, []string, []bool, []time.Time, error) {
+	var cols []modelColumn
+	for _, t := range traits {
+		if t.PII {
+			continue
+		}
+		switch t.Type {
+		case antipersona.TraitNumber, antipersona.TraitCategory, antipersona.TraitBoolean:
+			cols = append(cols, modelColumn{Ident: t.Ident, Name: t.Name, Type: string(t.Type)})
+		}
+	}
+	// Numbers first, as the model orders them.
+	slices.SortStableFunc(cols, func(a, b modelColumn) int {
+		return boolInt(a.Type != string(antipersona.TraitNumber)) - boolInt(b.Type != string(antipersona.TraitNumber))
+	})
+	d := newModelData(cols)
+	names := []string{"converted", "first_seen_at"}
+	for _, c := range cols {
+		names = append(names, c.Ident)
+	}
+	var ids []string
+	var y []bool
+	var seen []time.Time
+	codes := make([]map[string]int32, len(cols))
+	err := s.ScanFeatures(ctx, names, func(id string, vals []any) error {
+		ids = append(ids, id)
+		conv, _ := vals[0].(bool)
+		y = append(y, conv)
+		ts, _ := vals[1].(time.Time)
+		seen = append(seen, ts)
+		addModelRow(d, cols, codes, vals[2:])
+		return nil
+	})
+	return cols, d, ids, y, seen, err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func newModelData(cols []modelColumn) *propensity.Data {
+	d := &propensity.Data{}
+	for _, c := range cols {
+		if c.Type == string(antipersona.TraitNumber) {
+			d.Num, d.NumNames = append(d.Num, nil), append(d.NumNames, c.Ident)
+		} else {
+			d.Cat, d.CatNames, d.Levels = append(d.Cat, nil), append(d.CatNames, c.Ident), append(d.Levels, c.Levels)
+		}
+	}
+	return d
+}
+
+// addModelRow appends one row of values (in cols' order) to d. A category
+// not in codes[j] gets the next code when grow is set (training), else
+// stays unknown (len(levels), scored as missing) and is counted in
+// unknown[j].
+func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int32, vals []any) {
+	nn := len(d.Num)
+	for j, c := range cols {
+		v := vals[j]
+		if j < nn {
+			f := math.NaN()
+			switch x := v.(type) {
+			case float64:
+				f = x
+			case int64:
+				f = float64(x)
+			case int32:
+				f = float64(x)
+			}
+			d.Num[j] = append(d.Num[j], f)
+			continue
+		}
+		k := j - nn
+		if v == nil {
+			d.Cat[k] = append(d.Cat[k], -1)
+			continue
+		}
+		s := fmt.Sprint(v)
+		if codes[j] == nil {
+			codes[j] = map[string]int32{}
+			for i, l := range d.Levels[k] {
+				codes[j][l] = int32(i)
+			}
+		}
+		code, ok := codes[j][s]
+		if !ok {
+			code = int32(len(d.Levels[k]))
+			codes[j][s] = code
+			d.Levels[k] = append(d.Levels[k], s)
+		}
+		_ = c
+		d.Cat[k] = append(d.Cat[k], code)
+	}
+}
+
+// trainPropensity trains the propensity model of the outcome (converted:
+// the CRM's outcome, else having bought) on the contacts' traits, evaluates
+// it on a holdout (the latest 25 % of contacts by first_seen_at when
+// nearly all have one, else a stratified 25 %) and stores it. It returns
+// "" and a reason when there is nothing to train.
+func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, build int64) (string, error) {
+	cols, d, _, y, seen, err := propensityInput(ctx, s, traits)
+	if err != nil {
+		return "", err
+	}
+	if len(cols) == 0 {
+		return "no contact traits to learn from", s.SetMeta(ctx, "propensity_model", "")
+	}
+	pos := 0
+	for _, v := range y {
+		if v {
+			pos++
+		}
+	}
+	if pos < 20 || len(y)-pos < 20 {
+		return fmt.Sprintf("%d converted and %d not: too few of one to learn", pos, len(y)-pos), s.SetMeta(ctx, "propensity_model", "")
+	}
+	trainRows, testRows, split := holdoutRows(y, seen, 0.25)
+	// The last fifth of the training rows (in the same manner) calibrates.
+	fitIdx, calIdx, _ := holdoutRows(pickBool(y, trainRows), pickTime(seen, trainRows), 0.2)
+	fitRows, calRows := pickInt(trainRows, fitIdx), pickInt(trainRows, calIdx)
+	fd, fy := d.Subset(fitRows), pickBool(y, fitRows)
+	gb, err := propensity.FitGBDT(fd, fy, propensity.GBDTOptions{})
+	if err != nil {
+		return err.Error(), nil
+	}
+	// The logistic regression is the baseline of the evaluation: at most
+	// lrRows of the training rows (evenly spaced) fit it.
+	ld, ly := fd, fy
+	if len(fitRows) > lrRows {
+		var sub []int
+		for i := 0; i < len(fitRows); i += (len(fitRows) + lrRows - 1) / lrRows {
+			sub = append(sub, i)
+		}
+		ld, ly = fd.Subset(sub), pickBool(fy, sub)
+	}
+	lr, err := propensity.FitLogistic(ld, ly, propensity.LogisticOptions{})
+	if err != nil {
+		return err.Error(), nil
+	}
+	platt := propensity.FitPlatt(pickBool(y, calRows), gb.Predict(d.Subset(calRows)))
+	td, ty := d.Subset(testRows), pickBool(y, testRows)
+	pg, pl := gb.Predict(td), lr.Predict(td)
+	pc := make([]float64, len(pg))
+	for i, p := range pg {
+		pc[i] = platt.Apply(p)
+	}
+	for j, c := range cols {
+		if j >= len(d.Num) {
+			cols[j].Levels = d.Levels[j-len(d.Num)]
+		}
+		_ = c
+	}
+	ev := modelEvaluation{Split: split, TrainRows: len(fitRows), CalibRows: len(calRows), TestRows: len(testRows),
+		BaseRate: float64(pos) / float64(len(y)), Trees: gb.Iterations,
+		Boosting:    modelScores{ROCAUC: propensity.ROCAUC(ty, pg), PRAUC: propensity.AveragePrecision(ty, pg), Brier: propensity.Brier(ty, pg), BrierCalibrated: propensity.Brier(ty, pc)},
+		Logistic:    modelScores{ROCAUC: propensity.ROCAUC(ty, pl), PRAUC: propensity.AveragePrecision(ty, pl), Brier: propensity.Brier(ty, pl)},
+		Calibration: propensity.Calibration(ty, pc, 10), Importance: gb.Importance()}
+	ev.Importance = ev.Importance[:min(10, len(ev.Importance))]
+	sm := storedModel{Outcome: "converted", Features: cols, GBDT: gb, Platt: platt, Evaluation: ev, TrainedAt: m.Now().UTC(), Build: build}
+	js, err := json.Marshal(sm)
+	if err != nil {
+		return "", err
+	}
+	return "", s.SetMeta(ctx, "propensity_model", string(js))
+}
+
+// lrRows caps the rows that fit the baseline logistic regression.
+const lrRows = 200_000
+
+// holdoutRows splits rows into training and test rows: by time when at
+// least 90 % have a time (the latest frac are the test; rows without a time
+// train), else stratified at random.
+func holdoutRows(y []bool, times []time.Time, frac float64) (train, test []int, kind string) {
+	known := 0
+	for _, t := range times {
+		if !t.IsZero() {
+			known++
+		}
+	}
+	if known >= len(times)*9/10 && known > 0 {
+		idx := make([]int, len(times))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return times[a].Compare(times[b]) })
+		k := len(idx) - int(math.Round(frac*float64(len(idx))))
+		train, test = slices.Clone(idx[:k]), slices.Clone(idx[k:])
+		slices.Sort(train)
+		slices.Sort(test)
+		// A time split needs both outcomes on both sides.
+		if hasBoth(y, train) && hasBoth(y, test) {
+			return train, test, "time"
+		}
+	}
+	train, test = propensity.StratifiedSplit(y, frac, 1)
+	return train, test, "stratified"
+}
+
+func hasBoth(y []bool, rows []int) bool {
+	var p, n bool
+	for _, r := range rows {
+		if y[r] {
+			p = true
+		} else {
+			n = true
+		}
+	}
+	return p && n
+}
+
+func pickBool(y []bool, rows []int) []bool {
+	out := make([]bool, len(rows))
+	for i, r := range rows {
+		out[i] = y[r]
+	}
+	return out
+}
+
+func pickTime(t []time.Time, rows []int) []time.Time {
+	out := make([]time.Time, len(rows))
+	for i, r := range rows {
+		out[i] = t[r]
+	}
+	return out
+}
+
+func pickInt(a []int, rows []int) []int {
+	out := make([]int, len(rows))
+	for i, r := range rows {
+		out[i] = a[r]
+	}
+	return out
+}
+
+// loadModel reads the stored propensity model.
+func loadModel(ctx context.Context, s *duckdb.Store) (*storedModel, error) {
+	js, err := s.Meta(ctx, "propensity_model")
+	if err != nil {
+		return nil, err
+	}
+	if js == "" {
+		return nil, antipersona.Errorf(antipersona.ENOTFOUND,
+			"no propensity model: run 'antipersona build' on contacts with an outcome (an outcome column or orders) and traits")
+	}
+	var sm storedModel
+	if err := json.Unmarshal([]byte(js), &sm); err != nil {
+		return nil, fmt.Errorf("stored propensity model: %w", err)
+	}
+	if sm.GBDT == nil {
+		return nil, fmt.Errorf("stored propensity model: no trees")
+	}
+	return &sm, nil
+}
+
+func (m *Main) modelCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "model",
+		Short: "Show the propensity model of the last build and how well it predicts",
+		Long: `model prints the evaluation of the propensity model that build trained on the contacts'
+traits to predict conversion (the CRM's outcome column, else having bought):
+gradient-boosted trees against a logistic regression on the same holdout (the latest
+25 % of contacts by first_seen_at, or a stratified 25 % when dates are missing), with
+ROC AUC, PR AUC, Brier score before and after calibration, the calibration table and
+the features that matter most.`,
+		Example: `  antipersona model
+  antipersona model --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, s, err := m.openWorkspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			sm, err := loadModel(cmd.Context(), s)
+			if err != nil {
+				return err
+			}
+			if m.jsonOut {
+				return m.printJSON(struct {
+					Outcome    string          `json:"outcome"`
+					Build      int64           `json:"build"`
+					Features   []modelColumn   `json:"features"`
+					Evaluation modelEvaluation `json:"evaluation"`
+				}{sm.Outcome, sm.Build, sm.Features, sm.Evaluation})
+			}
+			e := sm.Evaluation
+			out := m.Stdout
+			fmt.Fprintf(out, "Propensity to convert (build #%d), %d features, %d trees\n", sm.Build, len(sm.Features), e.Trees)
+			fmt.Fprintf(out, "  split %s: %d train, %d calibration, %d test; base rate %.1f%%\n\n", e.Split, e.TrainRows, e.CalibRows, e.TestRows, 100*e.BaseRate)
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(tw, "model\tROC AUC\tPR AUC\tBrier\tcalibrated\t\n")
+			fmt.Fprintf(tw, "gradient boosting\t%.3f\t%.3f\t%.4f\t%.4f\t\n", e.Boosting.ROCAUC, e.Boosting.PRAUC, e.Boosting.Brier, e.Boosting.BrierCalibrated)
+			fmt.Fprintf(tw, "logistic regression\t%.3f\t%.3f\t%.4f\t\t\n", e.Logistic.ROCAUC, e.Logistic.PRAUC, e.Logistic.Brier)
+			tw.Flush()
+			fmt.Fprintf(out, "\nCalibration (test rows):\n")
+			tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(tw, "score\trows\tmean score\tobserved\t\n")
+			for _, b := range e.Calibration {
+				fmt.Fprintf(tw, "%.1f-%.1f\t%d\t%.3f\t%.3f\t\n", b.Lo, b.Hi, b.Rows, b.MeanScore, b.Observed)
+			}
+			tw.Flush()
+			fmt.Fprintf(out, "\nMost important features (share of split gain):\n")
+			for _, c := range e.Importance {
+				fmt.Fprintf(out, "  %-30s %5.1f%%\n", featureTitle(sm, c.Feature), 100*c.Value)
+			}
+			return nil
+		},
+	}
+}
+
+func featureTitle(sm *storedModel, ident string) string {
+	for _, c := range sm.Features {
+		if c.Ident == ident {
+			return c.Name
+		}
+	}
+	return ident
+}
+
+// scoredContact is one row of score's output.
+type scoredContact struct {
+	ID          string                    `json:"contact_id"`
+	Probability float64                   `json:"probability"`
+	Reasons     []propensity.Contribution `json:"reasons"`
+}
+
+func (m *Main) scoreCommand() *cobra.Command {
+	var format, out, idCol, delimiter string
+	cmd := &cobra.Command{
+		Use:   "score FILE",
+		Short: "Score new contacts with the stored propensity model",
+		Long: `score reads contacts (CSV/TSV, JSON Lines or Parquet, the same columns as the contacts the
+model was trained on; an outcome column is ignored) and prints each one's calibrated
+probability to convert with the three features that pushed it most (log-odds, + up,
+- down). A column the model needs but the file lacks is scored as missing, and so is
+a category the model never saw; both are reported. Bad rows go to rejects/.`,
+		Example: `  antipersona score new_leads.csv
+  antipersona score new_leads.csv --format csv --out scores.csv
+  antipersona score new_leads.jsonl --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usage(cmd, "expected one FILE")
+			}
+			if format != "table" && format != "csv" && format != "json" {
+				return usage(cmd, "--format must be table, csv or json")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.runScore(cmd.Context(), args[0], format, out, idCol, delimiter)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&format, "format", "table", "table, csv or json")
+	fl.StringVar(&out, "out", "", "write to this file instead of stdout")
+	fl.StringVar(&idCol, "id-col", "", "the id column (default: contact_id, id, userId or customer_id; else line numbers)")
+	fl.StringVar(&delimiter, "delimiter", "", "CSV delimiter (default: detected)")
+	return cmd
+}
+
+func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delimiter string) error {
+	cfg, s, err := m.openWorkspace(ctx)
+	if err != nil {
+		return err
+	}
+	sm, err := loadModel(ctx, s)
+	s.Close()
+	if err != nil {
+		return err
+	}
+	opts := ingest.Options{Kind: antipersona.KindContacts, IDColumn: idCol, LineIDs: true,
+		MissingValues: cfg.Ingest.MissingValues, SampleRows: cfg.Ingest.SampleRows}
+	if delimiter != "" {
+		if opts.Delimiter, err = parseDelimiter(delimiter); err != nil {
+			return err
+		}
+	}
+	sink := &memSink{}
+	rej := ingest.NewRejectWriter(filepath.Join(m.workspaceDir(), "rejects"), antipersona.KindContacts, m.Now())
+	res, err := ingest.File(ctx, file, opts, sink, rej)
+	rej.Close()
+	if err != nil {
+		return err
+	}
+	if res.Rejected > 0 {
+		m.info("%s: %d rows rejected (see %s)", file, res.Rejected, rej.Path())
+	}
+	// The file's columns by ident.
+	at := map[string]int{}
+	for i, t := range sink.traits {
+		at[t.Ident] = i
+	}
+	d := newModelData(sm.Features)
+	codes := make([]map[string]int32, len(sm.Features))
+	levels := make([]int, len(sm.Features))
+	var missingCols []string
+	for j, c := range sm.Features {
+		if _, ok := at[c.Ident]; !ok {
+			missingCols = append(missingCols, c.Name)
+		}
+		levels[j] = len(c.Levels)
+	}
+	if len(missingCols) > 0 {
+		m.info("%s: no column %s: scored as missing", file, strings.Join(missingCols, ", "))
+	}
+	vals := make([]any, len(sm.Features))
+	for _, ct := range sink.contacts {
+		for j, c := range sm.Features {
+			vals[j] = nil
+			i, ok := at[c.Ident]
+			if !ok || ct.Values[i].Missing {
+				continue
+			}
+			v := ct.Values[i]
+			switch antipersona.TraitType(c.Type) {
+			case antipersona.TraitNumber:
+				if sink.traits[i].Type == antipersona.TraitNumber {
+					vals[j] = v.Num
+				} else if f, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64); err == nil {
+					vals[j] = f
+				}
+			case antipersona.TraitBoolean:
+				if sink.traits[i].Type == antipersona.TraitBoolean {
+					vals[j] = v.Bool
+				} else {
+					vals[j] = v.Str
+				}
+			default:
+				switch sink.traits[i].Type {
+				case antipersona.TraitNumber:
+					vals[j] = strconv.FormatFloat(v.Num, 'g', -1, 64)
+				case antipersona.TraitBoolean:
+					vals[j] = v.Bool
+				default:
+					vals[j] = v.Str
+				}
+			}
+		}
+		addModelRow(d, sm.Features, codes, vals)
+	}
+	// Levels the model never saw, per column.
+	nn := len(d.Num)
+	for j := range sm.Features {
+		if j < nn {
+			continue
+		}
+		if extra := d.Levels[j-nn][levels[j]:]; len(extra) > 0 {
+			m.info("%s: %s has %d values the model never saw (scored as missing): %s", file, sm.Features[j].Name, len(extra),
+				strings.Join(extra[:min(5, len(extra))], ", "))
+		}
+	}
+	n := len(sink.contacts)
+	scored := make([]scoredContact, n)
+	if n > 0 {
+		p := sm.GBDT.Predict(d)
+		names := make([]string, len(sm.Features))
+		for j, c := range sm.Features {
+			names[j] = c.Name
+		}
+		for i, ct := range sink.contacts {
+			_, contrib := sm.GBDT.Explain(d, i)
+			scored[i] = scoredContact{ID: ct.ID, Probability: sm.Platt.Apply(p[i]), Reasons: propensity.TopContributions(names, contrib, 3)}
+		}
+	}
+	w := m.Stdout
+	if outPath != "" {
+		f, err := os.Create(outPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	switch {
+	case format == "json" || m.jsonOut:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(scored)
+	case format == "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"contact_id", "probability", "reason_1", "reason_2", "reason_3"})
+		for _, sc := range scored {
+			rec := []string{sc.ID, strconv.FormatFloat(sc.Probability, 'f', 4, 64), "", "", ""}
+			for k, r := range sc.Reasons {
+				rec[2+k] = fmt.Sprintf("%s (%+.2f)", r.Feature, r.Value)
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "contact\tprobability\treasons (log-odds)\n")
+	for _, sc := range scored {
+		var rs []string
+		for _, r := range sc.Reasons {
+			rs = append(rs, fmt.Sprintf("%s %+.2f", r.Feature, r.Value))
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%s\n", sc.ID, sc.Probability, strings.Join(rs, "; "))
+	}
+	return tw.Flush()
+}
