@@ -339,6 +339,7 @@ type grower struct {
 	hess  []float64
 	gains []float64
 	rows  []int32 // row indices, partitioned by leaf
+	buf   []int32 // scratch of partition
 }
 
 // bin is a histogram cell; histo is one feature's histogram.
@@ -604,20 +605,24 @@ func (g *grower) findSplit(l *leaf) {
 const catSmooth = 10
 
 // partition reorders rows[l.lo:l.hi] so that the rows going left come
-// first, and returns where the right ones start.
+// first, and returns where the right ones start. Both parts keep their
+// ascending order, so that histograms read the columns front to back.
 func (g *grower) partition(l *leaf, s split) int {
 	nd := node{bin: s.bin, missingLeft: s.missingLeft, catLeft: s.catLeft}
 	col := g.X[s.feature]
 	rows := g.rows[l.lo:l.hi]
-	i, j := 0, len(rows)-1
-	for i <= j {
-		if nd.goLeft(col[rows[i]]) {
+	right := g.buf[:0]
+	i := 0
+	for _, r := range rows {
+		if nd.goLeft(col[r]) {
+			rows[i] = r
 			i++
 		} else {
-			rows[i], rows[j] = rows[j], rows[i]
-			j--
+			right = append(right, r)
 		}
 	}
+	copy(rows[i:], right)
+	g.buf = right[:0]
 	return l.lo + i
 }
 
