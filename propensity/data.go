@@ -11,6 +11,7 @@
 package propensity
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -106,6 +107,20 @@ func (d *Data) Subset(rows []int) *Data {
 type Contribution struct {
 	Feature string  `json:"feature"`
 	Value   float64 `json:"contribution"`
+}
+
+// positives counts the rows with the outcome; both values must occur.
+func positives(y []bool) (int, error) {
+	pos := 0
+	for _, v := range y {
+		if v {
+			pos++
+		}
+	}
+	if pos == 0 || pos == len(y) {
+		return pos, errors.New("propensity: the outcome has a single value: nothing to learn")
+	}
+	return pos, nil
 }
 
 func sigmoid(z float64) float64 {

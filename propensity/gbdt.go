@@ -2,7 +2,6 @@ package propensity
 
 import (
 	"container/heap"
-	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -116,14 +115,8 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 	}
 	opt = opt.withDefaults()
 	n := d.Rows()
-	pos := 0
-	for _, v := range y {
-		if v {
-			pos++
-		}
-	}
-	if pos == 0 || pos == n {
-		return nil, errors.New("propensity: the outcome has a single value: nothing to learn")
+	if _, err := positives(y); err != nil {
+		return nil, err
 	}
 	train := make([]int, n)
 	for i := range train {

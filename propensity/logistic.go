@@ -1,7 +1,6 @@
 package propensity
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -44,14 +43,9 @@ func FitLogistic(d *Data, y []bool, opt LogisticOptions) (*Logistic, error) {
 		return nil, fmt.Errorf("propensity: C must be positive, got %v", opt.C)
 	}
 	n := d.Rows()
-	pos := 0
-	for _, v := range y {
-		if v {
-			pos++
-		}
-	}
-	if pos == 0 || pos == n {
-		return nil, errors.New("propensity: the outcome has a single value: nothing to learn")
+	pos, err := positives(y)
+	if err != nil {
+		return nil, err
 	}
 	m := &Logistic{numCols: len(d.Num)}
 	for j := range d.Features() {

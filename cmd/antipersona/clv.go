@@ -485,6 +485,22 @@ func openTable(path string, header bool) (*table, func(), error) {
 	return t, func() { f.Close() }, nil
 }
 
+// nextRecord is next, with records that are not valid CSV written to rej
+// (with their line and column) and skipped.
+func (t *table) nextRecord(rej *ingest.RejectWriter) ([]string, int64, []byte, error) {
+	for {
+		rec, line, raw, err := t.next()
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			if werr := rej.Write(&antipersona.ParseError{File: t.file, Line: int64(pe.StartLine), Column: pe.Column, Err: pe.Err}, raw); werr != nil {
+				return nil, line, nil, werr
+			}
+			continue
+		}
+		return rec, line, raw, err
+	}
+}
+
 // column finds a column by header name (case-insensitive) or 1-based
 // number; -1 when absent.
 func (t *table) column(names ...string) int {
@@ -518,18 +534,11 @@ func readSummaryFile(path string, rej *ingest.RejectWriter) (clvInput, error) {
 	in.hasValue = cz >= 0
 	s := &in.summary
 	for {
-		rec, line, raw, err := t.next()
+		rec, line, raw, err := t.nextRecord(rej)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				if werr := rej.Write(&antipersona.ParseError{File: path, Line: int64(pe.StartLine), Column: pe.Column, Err: pe.Err}, raw); werr != nil {
-					return in, werr
-				}
-				continue
-			}
 			return in, err
 		}
 		vals := [4]float64{}
@@ -633,18 +642,11 @@ func readTransactionsFile(f clvFlags, rej *ingest.RejectWriter) (clvInput, error
 	}
 	var txs []clv.Transaction
 	for {
-		rec, line, raw, err := t.next()
+		rec, line, raw, err := t.nextRecord(rej)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				if werr := rej.Write(&antipersona.ParseError{File: path, Line: int64(pe.StartLine), Column: pe.Column, Err: pe.Err}, raw); werr != nil {
-					return in, werr
-				}
-				continue
-			}
 			return in, err
 		}
 		reject := func(c int, err error) {

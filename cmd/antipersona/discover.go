@@ -47,6 +47,19 @@ func (s *memSink) WriteBatch(_ context.Context, b *antipersona.Batch) (antiperso
 	return r, nil
 }
 
+// readFlatFile reads a file of contacts into memory (bad rows go to
+// rejects/ and are reported).
+func (m *Main) readFlatFile(ctx context.Context, file string, opts ingest.Options) (*memSink, ingest.Result, error) {
+	sink := &memSink{}
+	rej := ingest.NewRejectWriter(filepath.Join(m.workspaceDir(), "rejects"), antipersona.KindContacts, m.Now())
+	res, err := ingest.File(ctx, file, opts, sink, rej)
+	rej.Close()
+	if err == nil && res.Rejected > 0 {
+		m.info("%s: %d rows rejected (see %s)", file, res.Rejected, rej.Path())
+	}
+	return sink, res, err
+}
+
 type discoverFlags struct {
 	target, idCol, format, delimiter string
 	positive, exclude                []string
@@ -154,15 +167,9 @@ func (m *Main) runDiscover(ctx context.Context, file string, f discoverFlags) er
 		}
 		opts.Delimiter = d
 	}
-	sink := &memSink{}
-	rej := ingest.NewRejectWriter(filepath.Join(m.workspaceDir(), "rejects"), antipersona.KindContacts, m.Now())
-	res, err := ingest.File(ctx, file, opts, sink, rej)
-	rej.Close()
+	sink, res, err := m.readFlatFile(ctx, file, opts)
 	if err != nil {
 		return err
-	}
-	if res.Rejected > 0 {
-		m.info("%s: %d rows rejected (see %s)", file, res.Rejected, rej.Path())
 	}
 	// The target column, among the traits.
 	ti := slices.IndexFunc(sink.traits, func(t antipersona.Trait) bool {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -450,15 +449,9 @@ func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delim
 			return err
 		}
 	}
-	sink := &memSink{}
-	rej := ingest.NewRejectWriter(filepath.Join(m.workspaceDir(), "rejects"), antipersona.KindContacts, m.Now())
-	res, err := ingest.File(ctx, file, opts, sink, rej)
-	rej.Close()
+	sink, _, err := m.readFlatFile(ctx, file, opts)
 	if err != nil {
 		return err
-	}
-	if res.Rejected > 0 {
-		m.info("%s: %d rows rejected (see %s)", file, res.Rejected, rej.Path())
 	}
 	// The file's columns by ident.
 	at := map[string]int{}
