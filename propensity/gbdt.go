@@ -169,15 +169,17 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 	}
 	best, bestLoss := 0, math.Inf(1)
 	for it := 0; it < opt.MaxIter; it++ {
-		for i, z := range raw {
-			p := sigmoid(z)
-			if ty[i] {
-				g.grad[i] = p - 1
-			} else {
-				g.grad[i] = p
+		parallel(len(raw), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				p := sigmoid(raw[i])
+				if ty[i] {
+					g.grad[i] = p - 1
+				} else {
+					g.grad[i] = p
+				}
+				g.hess[i] = max(p*(1-p), 1e-16)
 			}
-			g.hess[i] = max(p*(1-p), 1e-16)
-		}
+		})
 		t, leaves := g.grow()
 		if len(t.nodes) == 1 && it > 0 {
 			break // no split is worth it any more
