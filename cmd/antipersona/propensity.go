@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -63,10 +65,12 @@ type modelScores struct {
 }
 
 // propensityInput turns the traits of the last build's features into the
-// model's table: numbers stay numbers, categories and booleans become
-// categorical (their levels in columns[j].Levels, grown as met), other types
-// are not used. It also returns the contact ids, the outcome and the time
-// each contact was first seen (zero when unknown).
+// model's table (see modelColumn.numeric): numbers and dates (as days since
+// 1970) stay numbers, a multi-valued trait becomes one 0/1 column per level
+// among its maxMultiLevels most frequent, categories and booleans are
+// categorical (their levels in columns[j].Levels, grown as met); free text
+// and identifiers are not used. It also returns the contact ids, the
+// outcome and the time each contact was first seen (zero when unknown).
 func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait) ([]modelColumn, *propensity.Data, []string, []bool, []time.Time, error) {
 	var cols []modelColumn
 	for _, t := range traits {
@@ -74,15 +78,12 @@ func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.
 			continue
 		}
 		switch t.Type {
-		case antipersona.TraitNumber, antipersona.TraitCategory, antipersona.TraitBoolean:
+		case antipersona.TraitNumber, antipersona.TraitCategory, antipersona.TraitBoolean, antipersona.TraitDate, antipersona.TraitMulti:
 			cols = append(cols, modelColumn{Ident: t.Ident, Name: t.Name, Type: string(t.Type)})
 		}
 	}
-	// Numbers first, as the model orders them.
-	slices.SortStableFunc(cols, func(a, b modelColumn) int {
-		return boolInt(a.Type != string(antipersona.TraitNumber)) - boolInt(b.Type != string(antipersona.TraitNumber))
-	})
-	d := newModelData(cols)
+	// Numeric columns first, as the model orders them.
+	slices.SortStableFunc(cols, func(a, b modelColumn) int { return boolInt(!a.numeric()) - boolInt(!b.numeric()) })
 	names := []string{"converted", "first_seen_at"}
 	for _, c := range cols {
 		names = append(names, c.Ident)
@@ -90,17 +91,65 @@ func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.
 	var ids []string
 	var y []bool
 	var seen []time.Time
-	codes := make([]map[string]int32, len(cols))
+	var rows [][]any
 	err := s.ScanFeatures(ctx, names, func(id string, vals []any) error {
 		ids = append(ids, id)
 		conv, _ := vals[0].(bool)
 		y = append(y, conv)
 		ts, _ := vals[1].(time.Time)
 		seen = append(seen, ts)
-		addModelRow(d, cols, codes, vals[2:])
+		rows = append(rows, slices.Clone(vals[2:]))
 		return nil
 	})
-	return cols, d, ids, y, seen, err
+	if err != nil {
+		return nil, nil, nil, nil, nil, err
+	}
+	for j, c := range cols {
+		if c.Type == string(antipersona.TraitMulti) {
+			count := map[string]int{}
+			for _, r := range rows {
+				for _, l := range listValue(r[j]) {
+					count[l]++
+				}
+			}
+			levels := slices.Collect(maps.Keys(count))
+			slices.SortFunc(levels, func(a, b string) int { return cmp.Or(count[b]-count[a], strings.Compare(a, b)) })
+			cols[j].Levels = levels[:min(maxMultiLevels, len(levels))]
+		}
+	}
+	d := newModelData(cols)
+	codes := make([]map[string]int32, len(cols))
+	for _, r := range rows {
+		addModelRow(d, cols, codes, r)
+	}
+	return cols, d, ids, y, seen, nil
+}
+
+// maxMultiLevels caps the 0/1 columns of a multi-valued trait.
+const maxMultiLevels = 20
+
+// numeric reports whether the column gives numeric model features.
+func (c modelColumn) numeric() bool {
+	switch antipersona.TraitType(c.Type) {
+	case antipersona.TraitNumber, antipersona.TraitDate, antipersona.TraitMulti:
+		return true
+	}
+	return false
+}
+
+// listValue is a multi-valued trait's value as strings (nil when missing).
+func listValue(v any) []string {
+	switch x := v.(type) {
+	case []string:
+		return x
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i] = fmt.Sprint(e)
+		}
+		return out
+	}
+	return nil
 }
 
 func boolInt(b bool) int {
@@ -110,27 +159,65 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// newModelData returns an empty table with the model features of cols:
+// one numeric column per number or date, one per level of a multi-valued
+// trait (named ident=level), one categorical column per category.
 func newModelData(cols []modelColumn) *propensity.Data {
 	d := &propensity.Data{}
 	for _, c := range cols {
-		if c.Type == string(antipersona.TraitNumber) {
+		switch {
+		case c.Type == string(antipersona.TraitMulti):
+			for _, l := range c.Levels {
+				d.Num, d.NumNames = append(d.Num, nil), append(d.NumNames, c.Ident+"="+l)
+			}
+		case c.numeric():
 			d.Num, d.NumNames = append(d.Num, nil), append(d.NumNames, c.Ident)
-		} else {
-			d.Cat, d.CatNames, d.Levels = append(d.Cat, nil), append(d.CatNames, c.Ident), append(d.Levels, c.Levels)
+		default:
+			d.Cat, d.CatNames, d.Levels = append(d.Cat, nil), append(d.CatNames, c.Ident), append(d.Levels, slices.Clone(c.Levels))
 		}
 	}
 	return d
 }
 
+// modelFeatureNames are the display names of d's features, in its order.
+func modelFeatureNames(cols []modelColumn) []string {
+	var num, cat []string
+	for _, c := range cols {
+		switch {
+		case c.Type == string(antipersona.TraitMulti):
+			for _, l := range c.Levels {
+				num = append(num, c.Name+"="+l)
+			}
+		case c.numeric():
+			num = append(num, c.Name)
+		default:
+			cat = append(cat, c.Name)
+		}
+	}
+	return append(num, cat...)
+}
+
 // addModelRow appends one row of values (in cols' order) to d. A category
-// not in codes[j] gets the next code when grow is set (training), else
-// stays unknown (len(levels), scored as missing) and is counted in
-// unknown[j].
+// not in codes[j] gets the next code and joins the levels: in training
+// that is how levels are found; in scoring, a level past the model's is
+// one it never saw, which it scores as missing.
 func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int32, vals []any) {
-	nn := len(d.Num)
+	ni, ci := 0, 0
 	for j, c := range cols {
 		v := vals[j]
-		if j < nn {
+		switch {
+		case c.Type == string(antipersona.TraitMulti):
+			l := listValue(v)
+			for _, level := range c.Levels {
+				f := math.NaN()
+				if v != nil {
+					f = float64(boolInt(slices.Contains(l, level)))
+				}
+				d.Num[ni] = append(d.Num[ni], f)
+				ni++
+			}
+			continue
+		case c.numeric():
 			f := math.NaN()
 			switch x := v.(type) {
 			case float64:
@@ -139,11 +226,15 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 				f = float64(x)
 			case int32:
 				f = float64(x)
+			case time.Time:
+				f = float64(x.Unix()) / 86400
 			}
-			d.Num[j] = append(d.Num[j], f)
+			d.Num[ni] = append(d.Num[ni], f)
+			ni++
 			continue
 		}
-		k := j - nn
+		k := ci
+		ci++
 		if v == nil {
 			d.Cat[k] = append(d.Cat[k], -1)
 			continue
@@ -161,7 +252,6 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 			codes[j][s] = code
 			d.Levels[k] = append(d.Levels[k], s)
 		}
-		_ = c
 		d.Cat[k] = append(d.Cat[k], code)
 	}
 }
@@ -218,11 +308,12 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []an
 	for i, p := range pg {
 		pc[i] = platt.Apply(p)
 	}
+	ci := 0
 	for j, c := range cols {
-		if j >= len(d.Num) {
-			cols[j].Levels = d.Levels[j-len(d.Num)]
+		if !c.numeric() {
+			cols[j].Levels = d.Levels[ci]
+			ci++
 		}
-		_ = c
 	}
 	ev := modelEvaluation{Split: split, TrainRows: len(fitRows), CalibRows: len(calRows), TestRows: len(testRows),
 		BaseRate: float64(pos) / float64(len(y)), Trees: gb.Iterations,
@@ -460,13 +551,11 @@ func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delim
 	}
 	d := newModelData(sm.Features)
 	codes := make([]map[string]int32, len(sm.Features))
-	levels := make([]int, len(sm.Features))
 	var missingCols []string
-	for j, c := range sm.Features {
+	for _, c := range sm.Features {
 		if _, ok := at[c.Ident]; !ok {
 			missingCols = append(missingCols, c.Name)
 		}
-		levels[j] = len(c.Levels)
 	}
 	if len(missingCols) > 0 {
 		m.info("%s: no column %s: scored as missing", file, strings.Join(missingCols, ", "))
@@ -493,6 +582,16 @@ func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delim
 				} else {
 					vals[j] = v.Str
 				}
+			case antipersona.TraitDate:
+				if sink.traits[i].Type == antipersona.TraitDate {
+					vals[j] = v.Time
+				}
+			case antipersona.TraitMulti:
+				if sink.traits[i].Type == antipersona.TraitMulti {
+					vals[j] = v.List
+				} else {
+					vals[j] = strings.Split(v.Str, "|")
+				}
 			default:
 				switch sink.traits[i].Type {
 				case antipersona.TraitNumber:
@@ -506,25 +605,23 @@ func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delim
 		}
 		addModelRow(d, sm.Features, codes, vals)
 	}
-	// Levels the model never saw, per column.
-	nn := len(d.Num)
-	for j := range sm.Features {
-		if j < nn {
+	// Levels the model never saw, per categorical column.
+	ci := 0
+	for _, c := range sm.Features {
+		if c.numeric() {
 			continue
 		}
-		if extra := d.Levels[j-nn][levels[j]:]; len(extra) > 0 {
-			m.info("%s: %s has %d values the model never saw (scored as missing): %s", file, sm.Features[j].Name, len(extra),
+		if extra := d.Levels[ci][len(c.Levels):]; len(extra) > 0 {
+			m.info("%s: %s has %d values the model never saw (scored as missing): %s", file, c.Name, len(extra),
 				strings.Join(extra[:min(5, len(extra))], ", "))
 		}
+		ci++
 	}
 	n := len(sink.contacts)
 	scored := make([]scoredContact, n)
 	if n > 0 {
 		p := sm.GBDT.Predict(d)
-		names := make([]string, len(sm.Features))
-		for j, c := range sm.Features {
-			names[j] = c.Name
-		}
+		names := modelFeatureNames(sm.Features)
 		for i, ct := range sink.contacts {
 			_, contrib := sm.GBDT.Explain(d, i)
 			scored[i] = scoredContact{ID: ct.ID, Probability: sm.Platt.Apply(p[i]), Reasons: propensity.TopContributions(names, contrib, 3)}
