@@ -168,6 +168,9 @@ func (m *Main) runCLVFit(f clvFlags) error {
 		return antipersona.Errorf(antipersona.EINVALID, "%s: %v", in.file, err)
 	}
 	out.LogLikelihood, out.Fitted = fit.LogLikelihood, fit.N
+	if fit.N < 100 {
+		m.info("only %d customers fitted: the estimates are unreliable", fit.N)
+	}
 	if m.jsonOut {
 		return m.printJSON(out)
 	}
@@ -460,15 +463,42 @@ func openTable(path string, header bool) (*table, func(), error) {
 			}
 		}
 	} else {
-		cr := csv.NewReader(br)
-		cr.Comma, cr.FieldsPerRecord, cr.ReuseRecord = delim, -1, false
+		// A record is read as text first (lines are joined while a quote is
+		// open), so that a record that does not parse is kept as written.
+		var line int64
 		t.next = func() ([]string, int64, []byte, error) {
-			rec, err := cr.Read()
-			line, _ := cr.FieldPos(0)
-			if err != nil {
-				return nil, int64(line), nil, err
+			var text []byte
+			start := line + 1
+			for {
+				l, err := br.ReadBytes('\n')
+				if len(l) == 0 && err != nil {
+					if len(text) == 0 {
+						return nil, line, nil, err
+					}
+					break
+				}
+				line++
+				text = append(text, l...)
+				if bytes.Count(text, []byte{'"'})%2 == 0 || err != nil {
+					break
+				}
 			}
-			return rec, int64(line), []byte(strings.Join(rec, string(delim))), nil
+			raw := bytes.TrimRight(text, "\r\n")
+			if len(bytes.TrimSpace(raw)) == 0 {
+				return t.next()
+			}
+			cr := csv.NewReader(bytes.NewReader(text))
+			cr.Comma, cr.FieldsPerRecord = delim, -1
+			rec, err := cr.Read()
+			if err != nil {
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					pe.StartLine += int(start) - 1
+					pe.Line += int(start) - 1
+				}
+				return nil, start, raw, err
+			}
+			return rec, start, raw, nil
 		}
 	}
 	if header {

@@ -110,9 +110,24 @@ func TestCLVBadRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || rows[1][1] != "6" || rows[1][2] != "2" || rows[1][3] != "day" ||
-		rows[2][1] != "7" || rows[2][2] != "3" || rows[2][3] != "amount" {
+	if len(rows) != 3 || rows[1][1] != "6" || rows[1][2] != "2" || rows[1][3] != "day" || rows[1][5] != "b,not a date,30" ||
+		rows[2][1] != "7" || rows[2][2] != "3" || rows[2][3] != "amount" || rows[2][5] != "c,2024-03-01,abc" {
 		t.Errorf("rejects: %v", rows)
+	}
+	// A record that is not valid CSV (an open quote) is kept as written.
+	bad := filepath.Join(ws, "bad.csv")
+	os.WriteFile(bad, []byte("ID,frequency,recency,T\n1,2,30,38\n2,\"1,0,38\n"), 0o644)
+	if _, errs, code := run(t, "-w", ws, "clv", "fit", "--summary", bad); code != 0 || !strings.Contains(errs, "1 rows rejected") {
+		t.Errorf("open quote: exit %d, %s", code, errs)
+	}
+	rej, _ = filepath.Glob(filepath.Join(ws, "rejects", "clv-*.csv"))
+	found := false
+	for _, f := range rej {
+		b, _ := os.ReadFile(f)
+		found = found || strings.Contains(string(b), `"2,""1,0,38"`)
+	}
+	if !found {
+		t.Errorf("the record with an open quote is not in the rejects files %v", rej)
 	}
 }
 
