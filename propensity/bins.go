@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // missingBin is the bin of missing values (and of categories not seen in
@@ -113,23 +114,30 @@ func (b *binner) catBinOf(j int, c int32) uint8 {
 	return b.catBin[j][c]
 }
 
-// bin returns the binned columns of d, numeric columns first.
+// bin returns the binned columns of d, numeric columns first, the columns
+// shared out over two goroutines.
 func (b *binner) bin(d *Data) [][]uint8 {
 	n := d.Rows()
-	out := make([][]uint8, 0, d.Features())
-	for j, col := range d.Num {
-		bs := make([]uint8, n)
-		for i, v := range col {
-			bs[i] = b.numBin(j, v)
-		}
-		out = append(out, bs)
+	out := make([][]uint8, d.Features())
+	var wg sync.WaitGroup
+	for p := range 2 {
+		wg.Go(func() {
+			for f := p; f < len(out); f += 2 {
+				bs := make([]uint8, n)
+				if f < len(d.Num) {
+					for i, v := range d.Num[f] {
+						bs[i] = b.numBin(f, v)
+					}
+				} else {
+					j := f - len(d.Num)
+					for i, c := range d.Cat[j] {
+						bs[i] = b.catBinOf(j, c)
+					}
+				}
+				out[f] = bs
+			}
+		})
 	}
-	for j, col := range d.Cat {
-		bs := make([]uint8, n)
-		for i, c := range col {
-			bs[i] = b.catBinOf(j, c)
-		}
-		out = append(out, bs)
-	}
+	wg.Wait()
 	return out
 }

@@ -333,8 +333,9 @@ type grower struct {
 	grad  []float64
 	hess  []float64
 	gains []float64
-	rows  []int32 // row indices, partitioned by leaf
-	buf   []int32 // scratch of partition
+	rows  []int32   // row indices, partitioned by leaf
+	buf   []int32   // scratch of partition
+	free  [][]histo // released histograms
 }
 
 // bin is a histogram cell; histo is one feature's histogram.
@@ -434,7 +435,6 @@ func (g *grower) grow() (tree, []*leaf) {
 				large.hist[f][b].n -= small.hist[f][b].n
 			}
 		}
-		l.hist = nil
 		left.node, right.node = len(t.nodes), len(t.nodes)+1
 		nd := &t.nodes[l.node]
 		nd.feature, nd.left, nd.right = int32(s.feature), int32(left.node), int32(right.node)
@@ -445,7 +445,7 @@ func (g *grower) grow() (tree, []*leaf) {
 		leaves++
 		for _, c := range []*leaf{left, right} {
 			if g.opt.MaxDepth > 0 && c.depth >= g.opt.MaxDepth || c.hi-c.lo < 2*g.opt.MinSamplesLeaf {
-				c.hist = nil
+				g.release(c)
 				done = append(done, c)
 				continue
 			}
@@ -453,13 +453,13 @@ func (g *grower) grow() (tree, []*leaf) {
 			if c.split.gain > 0 {
 				heap.Push(q, c)
 			} else {
-				c.hist = nil
+				g.release(c)
 				done = append(done, c)
 			}
 		}
 	}
 	for _, l := range *q { // still splittable, but out of leaves
-		l.hist = nil
+		g.release(l)
 		done = append(done, l)
 	}
 	return t, done
@@ -468,7 +468,7 @@ func (g *grower) grow() (tree, []*leaf) {
 // histogram sums the gradients and hessians of rows[lo:hi] per feature and
 // bin, the features shared out over two goroutines.
 func (g *grower) histogram(lo, hi int) []histo {
-	hist := make([]histo, len(g.X))
+	hist := g.newHist()
 	rows := g.rows[lo:hi]
 	// Gradients in row order of the leaf: the loops below then read them
 	// sequentially.
@@ -499,6 +499,25 @@ func (g *grower) histogram(lo, hi int) []histo {
 	}
 	wg.Wait()
 	return hist
+}
+
+// newHist returns a zeroed histogram set, reusing a released one.
+func (g *grower) newHist() []histo {
+	if k := len(g.free); k > 0 {
+		h := g.free[k-1]
+		g.free = g.free[:k-1]
+		clear(h)
+		return h
+	}
+	return make([]histo, len(g.X))
+}
+
+// release gives l's histograms back for reuse.
+func (g *grower) release(l *leaf) {
+	if l.hist != nil {
+		g.free = append(g.free, l.hist)
+		l.hist = nil
+	}
 }
 
 // findSplit sets l.split to the best split of l (gain 0: none).
@@ -606,19 +625,44 @@ func (g *grower) partition(l *leaf, s split) int {
 	nd := node{bin: s.bin, missingLeft: s.missingLeft, catLeft: s.catLeft}
 	col := g.X[s.feature]
 	rows := g.rows[l.lo:l.hi]
-	right := g.buf[:0]
-	i := 0
-	for _, r := range rows {
-		if nd.goLeft(col[r]) {
-			rows[i] = r
-			i++
-		} else {
-			right = append(right, r)
-		}
+	if cap(g.buf) < len(rows) {
+		g.buf = make([]int32, len(g.rows))
 	}
-	copy(rows[i:], right)
-	g.buf = right[:0]
-	return l.lo + i
+	// Each half of the rows is split into its left rows (kept in place)
+	// and its right rows (to the scratch); then the first half's right
+	// rows move behind the second half's left rows.
+	half := len(rows) / 2
+	if len(rows) < 50000 {
+		half = len(rows)
+	}
+	var nl [2]int
+	part := func(k int, rs, buf []int32) {
+		i, j := 0, 0
+		for _, r := range rs {
+			if nd.goLeft(col[r]) {
+				rs[i] = r
+				i++
+			} else {
+				buf[j] = r
+				j++
+			}
+		}
+		nl[k] = i
+	}
+	if half == len(rows) {
+		part(0, rows, g.buf)
+		copy(rows[nl[0]:], g.buf[:len(rows)-nl[0]])
+		return l.lo + nl[0]
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { part(0, rows[:half], g.buf[:half]) })
+	part(1, rows[half:], g.buf[half:len(rows)])
+	wg.Wait()
+	r0, r1 := half-nl[0], len(rows)-half-nl[1]
+	copy(rows[nl[0]:], rows[half:half+nl[1]])        // second half's left rows
+	copy(rows[nl[0]+nl[1]:], g.buf[:r0])             // first half's right rows
+	copy(rows[nl[0]+nl[1]+r0:], g.buf[half:half+r1]) // second half's right rows
+	return l.lo + nl[0] + nl[1]
 }
 
 // StratifiedSplit draws a share frac of the rows, with the same share of
