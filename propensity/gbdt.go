@@ -336,6 +336,8 @@ type grower struct {
 	rows  []int32   // row indices, partitioned by leaf
 	buf   []int32   // scratch of partition
 	free  [][]histo // released histograms
+	gs    []float64 // a leaf's gradients and hessians, in its row order
+	hs    []float64
 }
 
 // bin is a histogram cell; histo is one feature's histogram.
@@ -472,10 +474,23 @@ func (g *grower) histogram(lo, hi int) []histo {
 	rows := g.rows[lo:hi]
 	// Gradients in row order of the leaf: the loops below then read them
 	// sequentially.
-	gs := make([]float64, len(rows))
-	hs := make([]float64, len(rows))
-	for k, r := range rows {
-		gs[k], hs[k] = g.grad[r], g.hess[r]
+	if cap(g.gs) < len(rows) {
+		g.gs, g.hs = make([]float64, len(g.grad)), make([]float64, len(g.grad))
+	}
+	gs, hs := g.gs[:len(rows)], g.hs[:len(rows)]
+	gather := func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			r := rows[k]
+			gs[k], hs[k] = g.grad[r], g.hess[r]
+		}
+	}
+	if len(rows) >= 50000 {
+		var wg sync.WaitGroup
+		wg.Go(func() { gather(0, len(rows)/2) })
+		gather(len(rows)/2, len(rows))
+		wg.Wait()
+	} else {
+		gather(0, len(rows))
 	}
 	var wg sync.WaitGroup
 	nf := len(g.X)
