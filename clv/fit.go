@@ -65,6 +65,9 @@ func checkInputs(x, tx, t []float64) error {
 type objective struct {
 	ll   func(p []float64) float64
 	grad func(p, grad []float64) float64
+	// polish: Init is already close (the fit of a sample), so a search
+	// without gradient skips Nelder-Mead and only polishes by BFGS.
+	polish bool
 }
 
 // maximize finds the parameters (all positive) that maximise the objective
@@ -150,6 +153,15 @@ func maximize(o objective, k int, opt Options) ([]float64, int, error) {
 			bestF = math.Inf(1)
 		}
 	}
+	fdGrad := func(dst, x []float64) {
+		fd.Gradient(dst, f, x, &fd.Settings{Formula: fd.Central, Step: 1e-6})
+	}
+	if best == nil && o.grad == nil && o.polish && opt.Init != nil {
+		r, _ := optimize.Minimize(optimize.Problem{Func: f, Grad: fdGrad}, init,
+			&optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 500,
+				Converger: &optimize.FunctionConverge{Relative: 1e-12, Iterations: 3}}, &optimize.BFGS{})
+		consider(r)
+	}
 	if best == nil {
 		r, _ := optimize.Minimize(optimize.Problem{Func: f}, init,
 			&optimize.Settings{MajorIterations: 20000, FuncEvaluations: 200000,
@@ -157,9 +169,6 @@ func maximize(o objective, k int, opt Options) ([]float64, int, error) {
 			&optimize.NelderMead{})
 		consider(r)
 		if best != nil {
-			fdGrad := func(dst, x []float64) {
-				fd.Gradient(dst, f, x, &fd.Settings{Formula: fd.Central, Step: 1e-6})
-			}
 			r, _ := optimize.Minimize(optimize.Problem{Func: f, Grad: fdGrad}, best,
 				&optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 500}, &optimize.BFGS{})
 			consider(r)

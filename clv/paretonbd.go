@@ -12,19 +12,46 @@ import (
 // of rate μ ~ Gamma(S, Beta).
 type ParetoNBD struct{ R, Alpha, S, Beta float64 }
 
+// A fit with more than paretoGroups distinct customer histories and more
+// than twice paretoSample customers runs its first search on a sample of
+// paretoSample customers (variables for the tests).
+var (
+	paretoSample = 50_000
+	paretoGroups = 20_000
+)
+
 // FitParetoNBD fits a Pareto/NBD model by maximum likelihood (Nelder-Mead,
 // then BFGS on central differences; customers with the same (x, tx, T) are
-// counted once with their number as weight).
+// counted once with their number as weight). With many customers the
+// Nelder-Mead search runs on a sample of paretoSample of them.
 func FitParetoNBD(x, tx, t []float64, opt Options) (ParetoNBD, Fit, error) {
 	if err := checkInputs(x, tx, t); err != nil {
 		return ParetoNBD{}, Fit{}, err
 	}
 	g := groupRows(x, tx, t)
-	ll := func(p []float64) float64 {
-		m := ParetoNBD{p[0], p[1], p[2], p[3]}
-		return g.sum(nil, 0, func(i int, _ []float64) float64 { return g.w[i] * m.logL(g.x[i], g.tx[i], g.t[i]) })
+	llOf := func(g *rowGroups) func(p []float64) float64 {
+		return func(p []float64) float64 {
+			m := ParetoNBD{p[0], p[1], p[2], p[3]}
+			return g.sum(nil, 0, func(i int, _ []float64) float64 { return g.w[i] * m.logL(g.x[i], g.tx[i], g.t[i]) })
+		}
 	}
-	p, evals, err := maximize(objective{ll: ll}, 4, opt)
+	polish := false
+	if n := len(x); len(g.x) > paretoGroups && n > 2*paretoSample && opt.Init == nil {
+		// The search without gradient takes over a thousand likelihoods:
+		// it runs on an evenly spaced sample of the customers, and the
+		// full data only polishes its answer.
+		step := n / paretoSample
+		var sx, stx, st []float64
+		for i := 0; i < n; i += step {
+			sx, stx, st = append(sx, x[i]), append(stx, tx[i]), append(st, t[i])
+		}
+		so := opt
+		so.Penalty = opt.Penalty * float64(len(sx)) / float64(n)
+		if p, _, err := maximize(objective{ll: llOf(groupRows(sx, stx, st))}, 4, so); err == nil {
+			opt.Init, polish = p, true
+		}
+	}
+	p, evals, err := maximize(objective{ll: llOf(g), polish: polish}, 4, opt)
 	if err != nil {
 		return ParetoNBD{}, Fit{}, err
 	}

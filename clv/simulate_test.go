@@ -175,3 +175,30 @@ func TestParetoNBDByIntegration(t *testing.T) {
 		}
 	}
 }
+
+// TestParetoNBDSampledSearch checks that a large Pareto/NBD fit, whose
+// search starts on a sample of the customers and is polished on all of
+// them, ends where the search on all of them does.
+func TestParetoNBDSampledSearch(t *testing.T) {
+	x, tx, T := simulateBGNBD(BGNBD{0.243, 4.414, 0.793, 2.426}, 5000, 1, 78, 4)
+	full, ff, err := FitParetoNBD(x, tx, T, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(s, g int) { paretoSample, paretoGroups = s, g }(paretoSample, paretoGroups)
+	paretoSample, paretoGroups = 1200, 500
+	sampled, sf, err := FitParetoNBD(x, tx, T, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("full %v LL %.4f (%d evaluations); sampled %v LL %.4f (%d on all customers)", full, ff.LogLikelihood, ff.Evaluations,
+		sampled, sf.LogLikelihood, sf.Evaluations)
+	if math.Abs(sf.LogLikelihood-ff.LogLikelihood) > 1e-4 {
+		t.Errorf("LL %.6f with the sampled search, %.6f without", sf.LogLikelihood, ff.LogLikelihood)
+	}
+	for i, p := range [][2]float64{{sampled.R, full.R}, {sampled.Alpha, full.Alpha}, {sampled.S, full.S}, {sampled.Beta, full.Beta}} {
+		if math.Abs(p[0]-p[1]) > 2e-3*p[1] {
+			t.Errorf("parameter %d: %v with the sampled search, %v without", i, p[0], p[1])
+		}
+	}
+}
