@@ -3,6 +3,7 @@ package propensity
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -242,5 +243,36 @@ func TestPlatt(t *testing.T) {
 	}
 	if Brier(y, q) >= Brier(y, p) {
 		t.Errorf("calibration did not lower the Brier score: %v -> %v", Brier(y, p), Brier(y, q))
+	}
+}
+
+// TestPartitionKeepsOrder checks the two-goroutine partition of a large
+// leaf against a plain filter: left rows first, both parts in row order.
+func TestPartitionKeepsOrder(t *testing.T) {
+	const n = 120_001
+	rng := rand.New(rand.NewPCG(6, 6))
+	col := make([]uint8, n)
+	for i := range col {
+		col[i] = uint8(rng.IntN(256))
+	}
+	g := &grower{X: [][]uint8{col}, rows: make([]int32, n)}
+	for i := range g.rows {
+		g.rows[i] = int32(n - 1 - i) // any order: the partition keeps it
+	}
+	want := slices.Clone(g.rows)
+	s := split{feature: 0, bin: 100, missingLeft: true}
+	nd := node{bin: s.bin, missingLeft: s.missingLeft}
+	var left, right []int32
+	for _, r := range want {
+		if nd.goLeft(col[r]) {
+			left = append(left, r)
+		} else {
+			right = append(right, r)
+		}
+	}
+	mid := g.partition(&leaf{lo: 0, hi: n}, s)
+	if mid != len(left) || !slices.Equal(g.rows[:mid], left) || !slices.Equal(g.rows[mid:], right) {
+		t.Fatalf("partition: %d left, want %d; order kept: %v %v", mid, len(left),
+			slices.Equal(g.rows[:mid], left), slices.Equal(g.rows[mid:], right))
 	}
 }
