@@ -77,7 +77,7 @@ func clvInputFlags(cmd *cobra.Command, f *clvFlags) {
 	fl.StringVar(&f.dateCol, "date-col", "", "date column of the transactions (YYYY-MM-DD, YYYYMMDD or RFC 3339)")
 	fl.StringVar(&f.valueCol, "value-col", "", "value column of the transactions (optional for BG/NBD and Pareto/NBD)")
 	fl.StringVar(&f.calibrationEnd, "calibration-end", "", "last day of the calibration period, YYYY-MM-DD (transactions)")
-	fl.StringVar(&f.unit, "unit", "week", "time unit of the summary built from transactions: day or week")
+	fl.StringVar(&f.unit, "unit", "week", "time unit of the summary (of a summary file's recency and T, or built from transactions): day or week")
 	fl.BoolVar(&f.noHeader, "no-header", false, "the transactions file has no header row (columns by number)")
 	fl.Float64Var(&f.penalty, "penalty", 0, "L2 penalty on the parameters (0: plain maximum likelihood)")
 }
@@ -301,8 +301,8 @@ func (m *Main) runCLVPredict(f clvFlags) error {
 		}
 	}
 	perMonth := 30.0
-	if in.unit == "week" || in.unit == "" && f.transactions == "" {
-		perMonth = 30.0 / 7 // a summary file's unit is unknown: weeks, as in the literature
+	if in.unit == "week" {
+		perMonth = 30.0 / 7
 	}
 	out.Customers = make([]clvPrediction, s.Len())
 	for i := range s.Len() {
@@ -398,6 +398,7 @@ func (m *Main) readCLVInput(f clvFlags) (clvInput, error) {
 	var err error
 	if f.summary != "" {
 		in, err = readSummaryFile(f.summary, rej)
+		in.unit = f.unit // the unit its recency and T are in
 	} else {
 		in, err = readTransactionsFile(f, rej)
 	}
