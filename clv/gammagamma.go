@@ -87,6 +87,7 @@ func (m GammaGamma) String() string {
 type PurchaseModel interface {
 	ExpectedPurchases(h, x, tx, t float64) float64
 	PAlive(x, tx, t float64) float64
+	Params() map[string]float64
 }
 
 // CLV is the discounted value of a customer's purchases over the next

@@ -21,9 +21,8 @@ type Summary struct {
 	// the last purchase and T from the first purchase to the end of the
 	// calibration period, in the summary's unit.
 	X, Tx, T []float64
-	// Z is the mean value of the repeat purchases (0 when X is 0), First
-	// the value of the first purchase day.
-	Z, First []float64
+	// Z is the mean value of the repeat purchases (0 when X is 0).
+	Z []float64
 }
 
 // Len is the number of customers.
@@ -66,16 +65,14 @@ func Summarize(txs []Transaction, end time.Time, unit time.Duration) Summary {
 		first := ds[i].day
 		var days int
 		var last time.Time
-		var firstValue, repeat float64
+		var repeat float64
 		for k := i; k < j; {
 			l, v := k, 0.0
 			for l < j && ds[l].day.Equal(ds[k].day) {
 				v += ds[l].v
 				l++
 			}
-			if days == 0 {
-				firstValue = v
-			} else {
+			if days > 0 {
 				repeat += v
 			}
 			days++
@@ -92,7 +89,6 @@ func Summarize(txs []Transaction, end time.Time, unit time.Duration) Summary {
 		s.Tx = append(s.Tx, float64(last.Sub(first))/u)
 		s.T = append(s.T, float64(endDay.Sub(first))/u)
 		s.Z = append(s.Z, z)
-		s.First = append(s.First, firstValue)
 		i = j
 	}
 	return s

@@ -272,31 +272,30 @@ func writeKeyed[T any](ctx context.Context, s *Store, items []T, table, hashCol,
 			keep = append(keep, int32(i))
 		}
 	}
-	var fps []uint64
-	var fresh, maybe []int32
-	if ks == nil { // no key set: every key may be stored
-		maybe = make([]int32, len(keep))
-		for k := range maybe {
-			maybe[k] = int32(k)
-		}
-	} else {
-		fps = make([]uint64, len(keep))
+	// fresh and maybe are indexes into items; freshFP are the fresh keys'
+	// fingerprints, added to the set once they are stored.
+	maybe := keep // without a key set every key may be stored
+	var fresh []int32
+	var freshFP []uint64
+	if ks != nil {
+		fps := make([]uint64, len(keep))
 		parallelRange(len(keep), func(lo, hi int) {
 			for k := lo; k < hi; k++ {
 				fps[k] = keyFingerprint(key(&items[keep[k]]))
 			}
 		})
+		maybe = nil
 		for k, fp := range fps {
 			if ks.has(fp) {
-				maybe = append(maybe, int32(k))
+				maybe = append(maybe, keep[k])
 			} else {
-				fresh = append(fresh, int32(k))
+				fresh, freshFP = append(fresh, keep[k]), append(freshFP, fp)
 			}
 		}
 	}
-	encode := func(ks []int32) *spool {
-		return encodeParallel(len(ks), perRow, func(w *spool, k int) {
-			enc(w, &items[keep[ks[k]]])
+	encode := func(idx []int32) *spool {
+		return encodeParallel(len(idx), perRow, func(w *spool, k int) {
+			enc(w, &items[idx[k]])
 			w.end()
 		})
 	}
@@ -305,9 +304,9 @@ func writeKeyed[T any](ctx context.Context, s *Store, items []T, table, hashCol,
 		return antipersona.WriteResult{}, err
 	}
 	if ks != nil {
-		ks.reserve(len(fresh))
-		for _, k := range fresh {
-			ks.add(fps[k])
+		ks.reserve(len(freshFP))
+		for _, fp := range freshFP {
+			ks.add(fp)
 		}
 	}
 	return antipersona.WriteResult{Inserted: n, Duplicates: int64(len(items)) - n}, nil

@@ -188,6 +188,10 @@ func (in *input) source(file string, opts Options) (source, error) {
 	return nil, antipersona.Errorf(antipersona.EINVALID, "unknown format %q", in.format)
 }
 
+// DetectDelimiter is the delimiter of a delimited text whose first bytes
+// are head, as ingest detects it (see detectDelimiter).
+func DetectDelimiter(head []byte) rune { return detectDelimiter(head) }
+
 // detectDelimiter picks among , ; tab | the delimiter whose count outside
 // quotes is the most consistent over the first lines of head: the one for
 // which the most lines have the most common non-zero count, ties going to

@@ -28,7 +28,7 @@ func BenchmarkGBDTFile(b *testing.B) {
 	for i := range test {
 		test[i] = k + i
 	}
-	td, ty, hd, hy := d.Subset(train), pick(y, train), d.Subset(test), pick(y, test)
+	td, ty, hd, hy := d.Subset(train), Pick(y, train), d.Subset(test), Pick(y, test)
 	b.ResetTimer()
 	var m *GBDT
 	var fit time.Duration

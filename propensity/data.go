@@ -102,6 +102,15 @@ func (d *Data) Subset(rows []int) *Data {
 	return s
 }
 
+// Pick returns the elements of a at rows, in that order.
+func Pick[T any](a []T, rows []int) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = a[r]
+	}
+	return out
+}
+
 // Contribution is one feature's push on a score, on the log-odds scale
 // (positive: towards the outcome).
 type Contribution struct {

@@ -153,14 +153,6 @@ func reference(t testing.TB, name, model string) float64 {
 	return m[model]
 }
 
-func pick(y []bool, rows []int) []bool {
-	out := make([]bool, len(rows))
-	for i, r := range rows {
-		out[i] = y[r]
-	}
-	return out
-}
-
 // TestAgainstScikitLearn trains both models on the reference script's
 // training rows and checks their ROC AUC on its holdout against
 // scikit-learn's on the same rows (testdata/reference.json, made by
@@ -172,8 +164,8 @@ func TestAgainstScikitLearn(t *testing.T) {
 	}{{"leads", leads}, {"customer_personality", customerPersonality}} {
 		d, y := c.load(t)
 		train, test := holdout(t, c.name, d.Rows())
-		td, ty := d.Subset(train), pick(y, train)
-		hd, hy := d.Subset(test), pick(y, test)
+		td, ty := d.Subset(train), Pick(y, train)
+		hd, hy := d.Subset(test), Pick(y, test)
 		gb, err := FitGBDT(td, ty, GBDTOptions{})
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 )
 
 // GBDTOptions tune FitGBDT. Zero values take the defaults in brackets,
@@ -118,34 +119,26 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 	if _, err := positives(y); err != nil {
 		return nil, err
 	}
-	train := make([]int, n)
-	for i := range train {
-		train[i] = i
-	}
+	// Without early stopping every row trains, and d is used as it is.
+	td, ty := d, y
 	var val []int
 	if opt.EarlyStopping == "on" || opt.EarlyStopping == "auto" && n > 10000 {
+		var train []int
 		train, val = StratifiedSplit(y, opt.ValidationFraction, opt.Seed)
+		td, ty = d.Subset(train), Pick(y, train)
 	}
 	m := &GBDT{numCols: len(d.Num)}
 	for j := range d.Features() {
 		m.names = append(m.names, d.Name(j))
 	}
-	td := d.Subset(train)
-	ty := make([]bool, len(train))
-	tpos := 0
-	for i, r := range train {
-		ty[i] = y[r]
-		if ty[i] {
-			tpos++
-		}
-	}
+	tpos, _ := positives(ty)
 	m.bins = newBinner(td, opt.MaxBins)
 	m.gains = make([]float64, d.Features())
 	X := m.bins.bin(td)
-	p0 := float64(tpos) / float64(len(train))
+	p0 := float64(tpos) / float64(len(ty))
 	m.Init = math.Log(p0 / (1 - p0))
 
-	raw := make([]float64, len(train))
+	raw := make([]float64, len(ty))
 	for i := range raw {
 		raw[i] = m.Init
 	}
@@ -158,12 +151,10 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 		for i := range vRaw {
 			vRaw[i] = m.Init
 		}
-		for _, r := range val {
-			vy = append(vy, y[r])
-		}
+		vy = Pick(y, val)
 	}
 	g := &grower{X: X, nbins: m.bins.nbins, isCat: make([]bool, len(X)), opt: opt,
-		grad: make([]float64, len(train)), hess: make([]float64, len(train)), gains: m.gains}
+		grad: make([]float64, len(ty)), hess: make([]float64, len(ty)), gains: m.gains}
 	for j := len(d.Num); j < len(X); j++ {
 		g.isCat[j] = true
 	}
@@ -289,10 +280,24 @@ func (t *tree) predictRow(row []uint8) float64 {
 // of the node value along the row's path to the split's feature); bias plus
 // the contributions is the row's log-odds exactly.
 func (m *GBDT) Explain(d *Data, i int) (bias float64, contrib []float64) {
+	bias, _, contrib = m.explain(d, i)
+	return bias, contrib
+}
+
+// PredictExplain returns row i's probability, the same as Predict's, with
+// its contributions as Explain gives them, from one walk of the trees.
+func (m *GBDT) PredictExplain(d *Data, i int) (p float64, contrib []float64) {
+	_, z, contrib := m.explain(d, i)
+	return sigmoid(z), contrib
+}
+
+// explain walks row i through the trees: the bias and contributions of
+// Explain, and the log-odds z summed leaf by leaf as Predict sums it.
+func (m *GBDT) explain(d *Data, i int) (bias, z float64, contrib []float64) {
 	row := make([]uint8, d.Features())
 	m.binRow(d, i, row)
 	contrib = make([]float64, d.Features())
-	bias = m.Init
+	bias, z = m.Init, m.Init
 	for t := range m.Trees {
 		nodes := m.Trees[t].nodes
 		bias += nodes[0].value
@@ -306,8 +311,9 @@ func (m *GBDT) Explain(d *Data, i int) (bias float64, contrib []float64) {
 			contrib[n.feature] += nodes[next].value - n.value
 			k = int(next)
 		}
+		z += nodes[k].value
 	}
-	return bias, contrib
+	return bias, z, contrib
 }
 
 // Importance is each feature's share of the total split gain.
@@ -546,16 +552,20 @@ func (g *grower) findSplit(l *leaf) {
 		h := &l.hist[f]
 		miss := h[missingBin]
 		nb := g.nbins[f]
-		consider := func(gl, hl float64, nl int32, b uint8, missLeft bool, cat *[4]uint64) {
+		// consider makes the split with left sums (gl, hl, nl) the best when
+		// it is allowed and gains more, and reports whether it did.
+		consider := func(gl, hl float64, nl int32, b uint8, missLeft bool) bool {
 			nr := total - nl
 			gr, hr := l.g-gl, l.h-hl
 			if nl < minLeaf || nr < minLeaf || hl < minHess || hr < minHess {
-				return
+				return false
 			}
 			gain := g.score(gl, hl) + g.score(gr, hr) - parent
 			if gain > l.split.gain+1e-12 {
-				l.split = split{gain: gain, feature: f, bin: b, missingLeft: missLeft, catLeft: cat, gl: gl, hl: hl, nl: int(nl)}
+				l.split = split{gain: gain, feature: f, bin: b, missingLeft: missLeft, gl: gl, hl: hl, nl: int(nl)}
+				return true
 			}
+			return false
 		}
 		if !g.isCat[f] {
 			var gl, hl float64
@@ -563,14 +573,14 @@ func (g *grower) findSplit(l *leaf) {
 			for b := 0; b < nb-1; b++ {
 				c := h[b]
 				gl, hl, nl = gl+c.g, hl+c.h, nl+c.n
-				consider(gl, hl, nl, uint8(b), false, nil)
+				consider(gl, hl, nl, uint8(b), false)
 				if miss.n > 0 {
-					consider(gl+miss.g, hl+miss.h, nl+miss.n, uint8(b), true, nil)
+					consider(gl+miss.g, hl+miss.h, nl+miss.n, uint8(b), true)
 				}
 			}
 			// Every value left, missing ones right.
 			if miss.n > 0 {
-				consider(l.g-miss.g, l.h-miss.h, total-miss.n, uint8(nb-1), false, nil)
+				consider(l.g-miss.g, l.h-miss.h, total-miss.n, uint8(nb-1), false)
 			}
 			continue
 		}
@@ -607,23 +617,17 @@ func (g *grower) findSplit(l *leaf) {
 		var nl int32
 		for k := 0; k < len(cs)-1; k++ {
 			gl, hl, nl = gl+cs[k].g, hl+cs[k].h, nl+cs[k].n
-			nr := total - nl
-			gr, hr := l.g-gl, l.h-hl
-			if nl < minLeaf || nr < minLeaf || hl < minHess || hr < minHess {
-				continue
-			}
-			gain := g.score(gl, hl) + g.score(gr, hr) - parent
-			if gain > l.split.gain+1e-12 {
+			if consider(gl, hl, nl, 0, false) {
+				// The prefix's categories go left: built only for a new best.
 				set := new([4]uint64)
-				missLeft := false
 				for _, c := range cs[:k+1] {
 					if c.b == missingBin {
-						missLeft = true
+						l.split.missingLeft = true
 						continue
 					}
 					set[c.b>>6] |= 1 << (c.b & 63)
 				}
-				l.split = split{gain: gain, feature: f, missingLeft: missLeft, catLeft: set, gl: gl, hl: hl, nl: int(nl)}
+				l.split.catLeft = set
 			}
 		}
 	}
@@ -709,6 +713,48 @@ func StratifiedSplit(y []bool, frac float64, seed uint64) (train, test []int) {
 		}
 	}
 	return train, test
+}
+
+// Holdout splits the rows into training and test rows: by time when at
+// least 90 % of them have one (times[i] not zero) and both outcomes fall on
+// both sides — the latest share frac are the test and rows without a time
+// train — else at random, stratified by outcome (StratifiedSplit with
+// seed). kind is "time" or "stratified". Both are in ascending order.
+func Holdout(y []bool, times []time.Time, frac float64, seed uint64) (train, test []int, kind string) {
+	known := 0
+	for _, t := range times {
+		if !t.IsZero() {
+			known++
+		}
+	}
+	if known >= len(times)*9/10 && known > 0 {
+		idx := make([]int, len(times))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return times[a].Compare(times[b]) })
+		k := len(idx) - int(math.Round(frac*float64(len(idx))))
+		train, test = slices.Clone(idx[:k]), slices.Clone(idx[k:])
+		slices.Sort(train)
+		slices.Sort(test)
+		if hasBoth(y, train) && hasBoth(y, test) {
+			return train, test, "time"
+		}
+	}
+	train, test = StratifiedSplit(y, frac, seed)
+	return train, test, "stratified"
+}
+
+func hasBoth(y []bool, rows []int) bool {
+	var p, n bool
+	for _, r := range rows {
+		if y[r] {
+			p = true
+		} else {
+			n = true
+		}
+	}
+	return p && n
 }
 
 // parallel calls fn on two halves of 0..n-1 at once (one part when n is

@@ -76,7 +76,7 @@ func planted(n int, seed uint64) (*Data, []bool) {
 func TestPlanted(t *testing.T) {
 	d, y := planted(40000, 1)
 	train, test := StratifiedSplit(y, 0.25, 1)
-	td, ty, hd, hy := d.Subset(train), pick(y, train), d.Subset(test), pick(y, test)
+	td, ty, hd, hy := d.Subset(train), Pick(y, train), d.Subset(test), Pick(y, test)
 	// The best possible ranking: the true probability.
 	truth := make([]float64, len(test))
 	for i := range truth {
@@ -274,5 +274,23 @@ func TestPartitionKeepsOrder(t *testing.T) {
 	if mid != len(left) || !slices.Equal(g.rows[:mid], left) || !slices.Equal(g.rows[mid:], right) {
 		t.Fatalf("partition: %d left, want %d; order kept: %v %v", mid, len(left),
 			slices.Equal(g.rows[:mid], left), slices.Equal(g.rows[mid:], right))
+	}
+}
+
+// TestPredictExplainIsPredict checks that the one-walk score equals
+// Predict's exactly and its contributions equal Explain's.
+func TestPredictExplainIsPredict(t *testing.T) {
+	d, y := planted(3000, 8)
+	gb, err := FitGBDT(d, y, GBDTOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := gb.Predict(d)
+	for i := range 200 {
+		q, c := gb.PredictExplain(d, i)
+		_, ce := gb.Explain(d, i)
+		if q != p[i] || !slicesEqual(c, ce) {
+			t.Fatalf("row %d: %v and %v against Predict %v", i, q, c, p[i])
+		}
 	}
 }

@@ -147,22 +147,18 @@ func (m *Main) runCLVFit(f clvFlags) error {
 	opt := clv.Options{Penalty: f.penalty}
 	out := clvFitOutput{Model: f.model, Customers: s.Len(), Unit: in.unit, Rejected: in.rejected, RejectsFile: in.rejectsFile}
 	var fit clv.Fit
-	switch f.model {
-	case "bgnbd":
-		var mod clv.BGNBD
-		mod, fit, err = clv.FitBGNBD(s.X, s.Tx, s.T, opt)
-		out.Params = mod.Params()
-	case "paretonbd":
-		var mod clv.ParetoNBD
-		mod, fit, err = clv.FitParetoNBD(s.X, s.Tx, s.T, opt)
-		out.Params = mod.Params()
-	case "gammagamma":
+	if f.model == "gammagamma" {
 		if !in.hasValue {
 			return antipersona.Errorf(antipersona.EINVALID, "gammagamma needs spend: a monetary_value (or zbar) column in the summary, or --value-col")
 		}
 		var mod clv.GammaGamma
-		mod, fit, err = clv.FitGammaGamma(spendX(s), s.Z, opt)
+		mod, fit, err = clv.FitSpend(&s, opt)
 		out.Params = mod.Params()
+	} else {
+		var mod clv.PurchaseModel
+		if mod, fit, err = clv.FitPurchases(f.model, &s, opt); err == nil {
+			out.Params = mod.Params()
+		}
 	}
 	if err != nil {
 		return antipersona.Errorf(antipersona.EINVALID, "%s: %v", in.file, err)
@@ -268,28 +264,15 @@ func (m *Main) runCLVPredict(f clvFlags) error {
 	}
 	s := in.summary
 	opt := clv.Options{Penalty: f.penalty}
-	var pm clv.PurchaseModel
 	out := clvPredictOutput{Model: f.model, Horizon: f.horizon, Unit: in.unit, Rejected: in.rejected}
-	switch f.model {
-	case "bgnbd":
-		mod, _, err := clv.FitBGNBD(s.X, s.Tx, s.T, opt)
-		if err != nil {
-			return antipersona.Errorf(antipersona.EINVALID, "%s: %v", in.file, err)
-		}
-		pm, out.Params = mod, mod.Params()
-	default:
-		mod, _, err := clv.FitParetoNBD(s.X, s.Tx, s.T, opt)
-		if err != nil {
-			return antipersona.Errorf(antipersona.EINVALID, "%s: %v", in.file, err)
-		}
-		pm, out.Params = mod, mod.Params()
+	pm, _, err := clv.FitPurchases(f.model, &s, opt)
+	if err != nil {
+		return antipersona.Errorf(antipersona.EINVALID, "%s: %v", in.file, err)
 	}
+	out.Params = pm.Params()
 	var gg *clv.GammaGamma
-	// Gamma-Gamma needs a positive mean spend: repeat buyers without one
-	// (free orders, refunds) are fitted and valued as having no history.
-	gx := spendX(s)
 	if in.hasValue {
-		mod, _, err := clv.FitGammaGamma(gx, s.Z, opt)
+		mod, _, err := clv.FitSpend(&s, opt)
 		switch {
 		case errors.Is(err, clv.ErrNoData):
 			m.info("no repeat buyers: no spend model, no lifetime value")
@@ -304,14 +287,12 @@ func (m *Main) runCLVPredict(f clvFlags) error {
 	if in.unit == "week" {
 		perMonth = 30.0 / 7
 	}
+	preds := clv.Predict(pm, gg, &s, f.horizon, f.months, f.discount, perMonth)
 	out.Customers = make([]clvPrediction, s.Len())
-	for i := range s.Len() {
-		p := clvPrediction{ID: s.IDs[i], Frequency: s.X[i], Recency: s.Tx[i], T: s.T[i],
-			PAlive: pm.PAlive(s.X[i], s.Tx[i], s.T[i]), ExpectedPurchases: pm.ExpectedPurchases(f.horizon, s.X[i], s.Tx[i], s.T[i])}
+	for i, pr := range preds {
+		p := clvPrediction{ID: s.IDs[i], Frequency: s.X[i], Recency: s.Tx[i], T: s.T[i], PAlive: pr.PAlive, ExpectedPurchases: pr.Purchases}
 		if gg != nil {
-			spend := gg.ExpectedSpend(gx[i], s.Z[i])
-			v := clv.CLV(pm, s.X[i], s.Tx[i], s.T[i], spend, f.months, f.discount, perMonth)
-			p.ExpectedSpend, p.CLV = &spend, &v
+			p.ExpectedSpend, p.CLV = &pr.Spend, &pr.CLV
 		}
 		out.Customers[i] = p
 	}
@@ -348,18 +329,6 @@ func (m *Main) runCLVPredict(f clvFlags) error {
 			fptr2(p.ExpectedSpend), fptr2(p.CLV))
 	}
 	return tw.Flush()
-}
-
-// spendX is the summary's repeat purchases, 0 where the mean repeat spend
-// is not positive.
-func spendX(s clv.Summary) []float64 {
-	x := make([]float64, s.Len())
-	for i := range x {
-		if s.Z[i] > 0 {
-			x[i] = s.X[i]
-		}
-	}
-	return x
 }
 
 func fnum(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
@@ -438,14 +407,11 @@ func openTable(path string, header bool) (*table, func(), error) {
 		first = first[:i]
 	}
 	t := &table{file: path}
+	// Delimited as ingest detects it, unless the first line has none of
+	// its delimiters: then columns are separated by white space.
 	var delim rune
-	switch {
-	case bytes.Contains(first, []byte{'\t'}):
-		delim = '\t'
-	case bytes.Contains(first, []byte{','}):
-		delim = ','
-	case bytes.Contains(first, []byte{';'}):
-		delim = ';'
+	if bytes.ContainsAny(first, ",;\t|") {
+		delim = ingest.DetectDelimiter(head)
 	}
 	if delim == 0 {
 		var line int64

@@ -38,10 +38,11 @@ func (m *Main) buildCLV(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	info := clvFitInfo{Basis: "history", Unit: "day", HorizonDays: c.HorizonDays, Months: c.Months, Discount: c.MonthlyDiscount}
 	var sum clv.Summary
 	err := s.Scan(ctx, features.PurchaseHistorySQL(p), func(v []any) error {
-		x := toFloat(v[1])
+		num := func(k int) float64 { f, _ := plainValue(v[k]).(float64); return f }
+		x := num(1)
 		sum.IDs = append(sum.IDs, v[0].(string))
-		sum.X, sum.Tx, sum.T = append(sum.X, x), append(sum.Tx, toFloat(v[2])), append(sum.T, toFloat(v[3]))
-		sum.First, sum.Z = append(sum.First, toFloat(v[4])), append(sum.Z, toFloat(v[5]))
+		sum.X, sum.Tx, sum.T = append(sum.X, x), append(sum.Tx, num(2)), append(sum.T, num(3))
+		sum.Z = append(sum.Z, num(5)) // column 4, first_value, is not used
 		if x > 0 {
 			info.RepeatBuyers++
 		}
@@ -74,26 +75,13 @@ func predictCLV(c config.CLV, sum clv.Summary, info *clvFitInfo) ([]duckdb.CLVPr
 		return nil, nil
 	}
 	opt := clv.Options{Penalty: c.Penalty}
-	var pm clv.PurchaseModel
-	var err error
-	switch c.Model {
-	case "paretonbd":
-		var mod clv.ParetoNBD
-		var fit clv.Fit
-		mod, fit, err = clv.FitParetoNBD(sum.X, sum.Tx, sum.T, opt)
-		pm, info.Params, info.LogLikelihood = mod, mod.Params(), fit.LogLikelihood
-	default:
-		var mod clv.BGNBD
-		var fit clv.Fit
-		mod, fit, err = clv.FitBGNBD(sum.X, sum.Tx, sum.T, opt)
-		pm, info.Params, info.LogLikelihood = mod, mod.Params(), fit.LogLikelihood
-	}
+	pm, fit, err := clv.FitPurchases(c.Model, &sum, opt)
 	if err != nil {
 		info.Reason = err.Error()
 		return nil, nil
 	}
-	gx := spendX(sum)
-	gg, _, err := clv.FitGammaGamma(gx, sum.Z, opt)
+	info.Params, info.LogLikelihood = pm.Params(), fit.LogLikelihood
+	gg, _, err := clv.FitSpend(&sum, opt)
 	if errors.Is(err, clv.ErrNoData) {
 		info.Reason = "no repeat buyer with a positive spend"
 		return nil, nil
@@ -103,27 +91,10 @@ func predictCLV(c config.CLV, sum clv.Summary, info *clvFitInfo) ([]duckdb.CLVPr
 		return nil, nil
 	}
 	info.Model, info.SpendParams, info.Basis = c.Model, gg.Params(), "model"
-	h := float64(c.HorizonDays)
+	preds := clv.Predict(pm, &gg, &sum, float64(c.HorizonDays), c.Months, c.MonthlyDiscount, 30)
 	out := make([]duckdb.CLVPrediction, sum.Len())
-	for i := range out {
-		x, tx, t := sum.X[i], sum.Tx[i], sum.T[i]
-		spend := gg.ExpectedSpend(gx[i], sum.Z[i])
-		out[i] = duckdb.CLVPrediction{ContactID: sum.IDs[i], PAlive: pm.PAlive(x, tx, t),
-			PredictedPurchases: pm.ExpectedPurchases(h, x, tx, t),
-			PredictedRevenue:   clv.CLV(pm, x, tx, t, spend, c.Months, c.MonthlyDiscount, 30)}
+	for i, p := range preds {
+		out[i] = duckdb.CLVPrediction{ContactID: sum.IDs[i], PAlive: p.PAlive, PredictedPurchases: p.Purchases, PredictedRevenue: p.CLV}
 	}
 	return out, nil
-}
-
-// toFloat converts a numeric value read from the store.
-func toFloat(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	case int32:
-		return float64(x)
-	}
-	return 0
 }

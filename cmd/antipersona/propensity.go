@@ -69,9 +69,9 @@ type modelScores struct {
 // 1970) stay numbers, a multi-valued trait becomes one 0/1 column per level
 // among its maxMultiLevels most frequent, categories and booleans are
 // categorical (their levels in columns[j].Levels, grown as met); free text
-// and identifiers are not used. It also returns the contact ids, the
-// outcome and the time each contact was first seen (zero when unknown).
-func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait) ([]modelColumn, *propensity.Data, []string, []bool, []time.Time, error) {
+// and identifiers are not used. It also returns the outcome and the time
+// each contact was first seen (zero when unknown).
+func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait) ([]modelColumn, *propensity.Data, []bool, []time.Time, error) {
 	var cols []modelColumn
 	for _, t := range traits {
 		if t.PII {
@@ -88,12 +88,10 @@ func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.
 	for _, c := range cols {
 		names = append(names, c.Ident)
 	}
-	var ids []string
 	var y []bool
 	var seen []time.Time
 	var rows [][]any
-	err := s.ScanFeatures(ctx, names, func(id string, vals []any) error {
-		ids = append(ids, id)
+	err := s.ScanFeatures(ctx, names, func(_ string, vals []any) error {
 		conv, _ := vals[0].(bool)
 		y = append(y, conv)
 		ts, _ := vals[1].(time.Time)
@@ -102,13 +100,14 @@ func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.
 		return nil
 	})
 	if err != nil {
-		return nil, nil, nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	for j, c := range cols {
 		if c.Type == string(antipersona.TraitMulti) {
 			count := map[string]int{}
 			for _, r := range rows {
-				for _, l := range listValue(r[j]) {
+				vals, _ := plainValue(r[j]).([]string)
+				for _, l := range vals {
 					count[l]++
 				}
 			}
@@ -122,7 +121,7 @@ func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.
 	for _, r := range rows {
 		addModelRow(d, cols, codes, r)
 	}
-	return cols, d, ids, y, seen, nil
+	return cols, d, y, seen, nil
 }
 
 // maxMultiLevels caps the 0/1 columns of a multi-valued trait.
@@ -135,21 +134,6 @@ func (c modelColumn) numeric() bool {
 		return true
 	}
 	return false
-}
-
-// listValue is a multi-valued trait's value as strings (nil when missing).
-func listValue(v any) []string {
-	switch x := v.(type) {
-	case []string:
-		return x
-	case []any:
-		out := make([]string, len(x))
-		for i, e := range x {
-			out[i] = fmt.Sprint(e)
-		}
-		return out
-	}
-	return nil
 }
 
 func boolInt(b bool) int {
@@ -207,7 +191,7 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 		v := vals[j]
 		switch {
 		case c.Type == string(antipersona.TraitMulti):
-			l := listValue(v)
+			l, _ := plainValue(v).([]string)
 			for _, level := range c.Levels {
 				f := math.NaN()
 				if v != nil {
@@ -219,13 +203,9 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 			continue
 		case c.numeric():
 			f := math.NaN()
-			switch x := v.(type) {
+			switch x := plainValue(v).(type) {
 			case float64:
 				f = x
-			case int64:
-				f = float64(x)
-			case int32:
-				f = float64(x)
 			case time.Time:
 				f = float64(x.Unix()) / 86400
 			}
@@ -262,7 +242,7 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 // nearly all have one, else a stratified 25 %) and stores it. It returns
 // "" and a reason when there is nothing to train.
 func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, build int64) (string, error) {
-	cols, d, _, y, seen, err := propensityInput(ctx, s, traits)
+	cols, d, y, seen, err := propensityInput(ctx, s, traits)
 	if err != nil {
 		return "", err
 	}
@@ -278,11 +258,11 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []an
 	if pos < 20 || len(y)-pos < 20 {
 		return fmt.Sprintf("%d converted and %d not: too few of one to learn", pos, len(y)-pos), s.SetMeta(ctx, "propensity_model", "")
 	}
-	trainRows, testRows, split := holdoutRows(y, seen, 0.25)
+	trainRows, testRows, split := propensity.Holdout(y, seen, 0.25, 1)
 	// The last fifth of the training rows (in the same manner) calibrates.
-	fitIdx, calIdx, _ := holdoutRows(pickBool(y, trainRows), pickTime(seen, trainRows), 0.2)
-	fitRows, calRows := pickInt(trainRows, fitIdx), pickInt(trainRows, calIdx)
-	fd, fy := d.Subset(fitRows), pickBool(y, fitRows)
+	fitIdx, calIdx, _ := propensity.Holdout(propensity.Pick(y, trainRows), propensity.Pick(seen, trainRows), 0.2, 1)
+	fitRows, calRows := propensity.Pick(trainRows, fitIdx), propensity.Pick(trainRows, calIdx)
+	fd, fy := d.Subset(fitRows), propensity.Pick(y, fitRows)
 	gb, err := propensity.FitGBDT(fd, fy, propensity.GBDTOptions{})
 	if err != nil {
 		return err.Error(), nil
@@ -295,14 +275,14 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []an
 		for i := 0; i < len(fitRows); i += (len(fitRows) + lrRows - 1) / lrRows {
 			sub = append(sub, i)
 		}
-		ld, ly = fd.Subset(sub), pickBool(fy, sub)
+		ld, ly = fd.Subset(sub), propensity.Pick(fy, sub)
 	}
 	lr, err := propensity.FitLogistic(ld, ly, propensity.LogisticOptions{})
 	if err != nil {
 		return err.Error(), nil
 	}
-	platt := propensity.FitPlatt(pickBool(y, calRows), gb.Predict(d.Subset(calRows)))
-	td, ty := d.Subset(testRows), pickBool(y, testRows)
+	platt := propensity.FitPlatt(propensity.Pick(y, calRows), gb.Predict(d.Subset(calRows)))
+	td, ty := d.Subset(testRows), propensity.Pick(y, testRows)
 	pg, pl := gb.Predict(td), lr.Predict(td)
 	pc := make([]float64, len(pg))
 	for i, p := range pg {
@@ -331,71 +311,6 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []an
 
 // lrRows caps the rows that fit the baseline logistic regression.
 const lrRows = 200_000
-
-// holdoutRows splits rows into training and test rows: by time when at
-// least 90 % have a time (the latest frac are the test; rows without a time
-// train), else stratified at random.
-func holdoutRows(y []bool, times []time.Time, frac float64) (train, test []int, kind string) {
-	known := 0
-	for _, t := range times {
-		if !t.IsZero() {
-			known++
-		}
-	}
-	if known >= len(times)*9/10 && known > 0 {
-		idx := make([]int, len(times))
-		for i := range idx {
-			idx[i] = i
-		}
-		slices.SortStableFunc(idx, func(a, b int) int { return times[a].Compare(times[b]) })
-		k := len(idx) - int(math.Round(frac*float64(len(idx))))
-		train, test = slices.Clone(idx[:k]), slices.Clone(idx[k:])
-		slices.Sort(train)
-		slices.Sort(test)
-		// A time split needs both outcomes on both sides.
-		if hasBoth(y, train) && hasBoth(y, test) {
-			return train, test, "time"
-		}
-	}
-	train, test = propensity.StratifiedSplit(y, frac, 1)
-	return train, test, "stratified"
-}
-
-func hasBoth(y []bool, rows []int) bool {
-	var p, n bool
-	for _, r := range rows {
-		if y[r] {
-			p = true
-		} else {
-			n = true
-		}
-	}
-	return p && n
-}
-
-func pickBool(y []bool, rows []int) []bool {
-	out := make([]bool, len(rows))
-	for i, r := range rows {
-		out[i] = y[r]
-	}
-	return out
-}
-
-func pickTime(t []time.Time, rows []int) []time.Time {
-	out := make([]time.Time, len(rows))
-	for i, r := range rows {
-		out[i] = t[r]
-	}
-	return out
-}
-
-func pickInt(a []int, rows []int) []int {
-	out := make([]int, len(rows))
-	for i, r := range rows {
-		out[i] = a[r]
-	}
-	return out
-}
 
 // loadModel reads the stored propensity model.
 func loadModel(ctx context.Context, s *duckdb.Store) (*storedModel, error) {
@@ -620,11 +535,10 @@ func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delim
 	n := len(sink.contacts)
 	scored := make([]scoredContact, n)
 	if n > 0 {
-		p := sm.GBDT.Predict(d)
 		names := modelFeatureNames(sm.Features)
 		for i, ct := range sink.contacts {
-			_, contrib := sm.GBDT.Explain(d, i)
-			scored[i] = scoredContact{ID: ct.ID, Probability: sm.Platt.Apply(p[i]), Reasons: propensity.TopContributions(names, contrib, 3)}
+			p, contrib := sm.GBDT.PredictExplain(d, i)
+			scored[i] = scoredContact{ID: ct.ID, Probability: sm.Platt.Apply(p), Reasons: propensity.TopContributions(names, contrib, 3)}
 		}
 	}
 	w := m.Stdout
