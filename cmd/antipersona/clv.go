@@ -434,25 +434,27 @@ func openTable(path string, header bool) (*table, func(), error) {
 		// open), so that a record that does not parse is kept as written.
 		var line int64
 		t.next = func() ([]string, int64, []byte, error) {
-			var text []byte
-			start := line + 1
-			for {
-				l, err := br.ReadBytes('\n')
-				if len(l) == 0 && err != nil {
-					if len(text) == 0 {
-						return nil, line, nil, err
+			var text, raw []byte
+			var start int64
+			for len(bytes.TrimSpace(raw)) == 0 { // blank lines are not records
+				text, start = text[:0], line+1
+				quotes := 0 // counted line by line: a record may span many
+				for {
+					l, err := br.ReadBytes('\n')
+					if len(l) == 0 && err != nil {
+						if len(text) == 0 {
+							return nil, line, nil, err
+						}
+						break
 					}
-					break
+					line++
+					text = append(text, l...)
+					quotes += bytes.Count(l, []byte{'"'})
+					if quotes%2 == 0 || err != nil {
+						break
+					}
 				}
-				line++
-				text = append(text, l...)
-				if bytes.Count(text, []byte{'"'})%2 == 0 || err != nil {
-					break
-				}
-			}
-			raw := bytes.TrimRight(text, "\r\n")
-			if len(bytes.TrimSpace(raw)) == 0 {
-				return t.next()
+				raw = bytes.TrimRight(text, "\r\n")
 			}
 			cr := csv.NewReader(bytes.NewReader(text))
 			cr.Comma, cr.FieldsPerRecord = delim, -1
