@@ -218,7 +218,7 @@ func Default() Config {
 			MaxOverlap: 0.9,
 			Seed:       1,
 		},
-		Personas: Personas{Depth: 3, Positive: 6, PerKind: 3, MinTargetRate: 0.5, Negative: map[string]NegativeOverride{}},
+		Personas: Personas{Depth: 3, Positive: 6, PerKind: 3, MinTargetRate: 0.4, Negative: map[string]NegativeOverride{}},
 		Segments: Segments{
 			RFMNames: segments.DefaultRFMNames(),
 			Tags:     segments.DefaultTags(),

@@ -157,7 +157,7 @@ personas:
   # Most negative personas kept per kind.
   per_kind: 3
   # Smallest share of a negative persona's members that are of its kind.
-  min_target_rate: 0.5
+  min_target_rate: 0.4
   # Negative personas are described by traits known at lead time (so new
   # leads can be spotted); true also describes them by behaviour.
   include_behaviour: false

@@ -140,6 +140,7 @@ const (
 	noiseChange   = 0.02 // of everybody else: a trait changes, behaviour does not
 	silentShare   = 0.2  // of casual: no activity at all (1 % of all contacts)
 	traitNoise    = 0.25 // a trait is drawn from the population instead of the archetype
+	leadNoise     = 0.05 // the lead source is drawn from the population instead of the archetype
 )
 
 func base() *profile {
@@ -196,7 +197,7 @@ func buildProfiles() []*profile {
 			p.household = tab("single", 20, "couple", 30, "family_with_children", 45, "single_parent", 5)
 			p.interests = tab("music", 30, "technology", 25, "photography", 12, "travel", 15, "hiking", 8,
 				"reading", 12, "cycling", 8, "film", 8, "running", 5)
-			p.lead = tab("organic_search", 35, "paid_search", 15, "blog", 15, "referral", 15, "newsletter", 10, "social", 10)
+			p.lead = tab("organic_search", 35, "paid_search", 15, "blog", 15, "referral", 15, "newsletter", 10, "social", 10, "webinar", 10)
 			p.device = tab("desktop", 60, "mobile", 32, "tablet", 8)
 			p.newsletter = 0.55
 			p.sessions, p.floor, p.decay = 1.0, 0.25, 120
@@ -233,7 +234,7 @@ func buildProfiles() []*profile {
 			p.household = tab("single", 20, "couple", 30, "family_with_children", 40, "single_parent", 10)
 			p.interests = tab("cooking", 20, "home_decor", 18, "reading", 15, "gardening", 10, "fashion", 10,
 				"travel", 10, "yoga", 6, "film", 8)
-			p.lead = tab("newsletter", 25, "organic_search", 25, "referral", 20, "social", 10, "paid_search", 10, "offline", 10)
+			p.lead = tab("newsletter", 25, "organic_search", 25, "referral", 20, "social", 10, "paid_search", 10, "offline", 10, "marketplace", 3)
 			p.newsletter = 0.85
 			p.sessions, p.floor, p.decay = 0.35, 0.7, 60
 			p.cats = cumulative([]float64{1, 3, 3, 2, 1.5, 3, 1.5})
@@ -258,7 +259,7 @@ func buildProfiles() []*profile {
 			p.household = tab("single", 10, "couple", 30, "family_with_children", 50, "single_parent", 10)
 			p.interests = tab("travel", 15, "cooking", 15, "crafts", 10, "home_decor", 15, "reading", 10,
 				"parenting", 10, "film", 8, "gardening", 7)
-			p.lead = tab("organic_search", 30, "paid_search", 25, "social", 15, "paid_social", 10, "referral", 10, "newsletter", 10)
+			p.lead = tab("organic_search", 30, "paid_search", 25, "social", 15, "paid_social", 10, "referral", 10, "newsletter", 10, "coupon_site", 3, "lead_ads", 5)
 			p.sessions, p.floor, p.decay = 0.3, 0.5, 30
 			p.cats = cumulative([]float64{2, 1, 2, 1, 1, 2, 6})
 			p.xmasReach = 0.9
@@ -279,7 +280,7 @@ func buildProfiles() []*profile {
 				"office_worker", 20, "student", 10, "programmer", 6, "driver", 5, "manager", 5)
 			p.household = tab("single", 45, "couple", 30, "with_parents", 15, "family_with_children", 10)
 			p.interests = tab("fashion", 25, "beauty", 18, "music", 15, "gaming", 8, "film", 12, "fitness", 10, "travel", 12)
-			p.lead = tab("social", 35, "paid_social", 30, "organic_search", 15, "referral", 10, "paid_search", 10)
+			p.lead = tab("social", 35, "paid_social", 30, "organic_search", 15, "referral", 10, "paid_search", 10, "giveaway", 8, "influencer", 4, "welcome_offer", 3)
 			p.device = tab("mobile", 85, "desktop", 10, "tablet", 5)
 			p.newsletter = 0.3
 			p.sessions, p.floor, p.decay = 0.3, 0.5, 20
@@ -330,7 +331,7 @@ func buildProfiles() []*profile {
 
 	add(Mimic, true, 0.135,
 		"\"Natalia, 32, loves yoga\": corporate employees around 32, mostly women, good income, yoga and "+
-			"travel, newsletter subscribers from paid social and webinars. They look like the ideal buyer — "+
+			"travel, newsletter subscribers who came through a webinar. They look like the ideal buyer — "+
 			"many sessions, email opens and clicks, webinars, free trials, retargeting — and never buy.",
 		func(p *profile) {
 			p.ageMu, p.ageSD = 32, 5
@@ -341,7 +342,7 @@ func buildProfiles() []*profile {
 			p.household = tab("single", 45, "couple", 35, "family_with_children", 15, "with_parents", 5)
 			p.interests = tab("yoga", 25, "fitness", 12, "travel", 18, "beauty", 10, "reading", 10, "sustainability", 12, "cooking", 6, "music", 7)
 			p.nInterests = 3
-			p.lead = tab("paid_social", 30, "webinar", 25, "newsletter", 15, "social", 15, "blog", 10, "paid_search", 5)
+			p.lead = tab("webinar", 90, "paid_social", 5, "newsletter", 5)
 			p.device = tab("mobile", 50, "desktop", 45, "tablet", 5)
 			p.newsletter = 0.9
 			p.daypart = dayOffice
@@ -362,7 +363,7 @@ func buildProfiles() []*profile {
 		})
 
 	add(StudentResearcher, true, 0.10,
-		"Students aged 19–25 from the blog and organic search, late-night desktop sessions with many product "+
+		"Students aged 19–25 from the blog, late-night desktop sessions with many product "+
 			"views and long reads (\"researching for my thesis\"); they rarely or never buy. A quarter graduate "+
 			"in period 2 and start buying.",
 		func(p *profile) {
@@ -372,7 +373,7 @@ func buildProfiles() []*profile {
 			p.education = tab("secondary", 60, "bachelor", 35, "master", 5)
 			p.household = tab("with_parents", 45, "single", 45, "couple", 10)
 			p.interests = tab("technology", 25, "gaming", 20, "music", 20, "reading", 15, "film", 10, "photography", 10)
-			p.lead = tab("blog", 45, "organic_search", 40, "social", 10, "referral", 5)
+			p.lead = tab("blog", 90, "organic_search", 10)
 			p.device = tab("desktop", 55, "mobile", 40, "tablet", 5)
 			p.newsletter = 0.35
 			p.daypart = dayNight
@@ -393,7 +394,7 @@ func buildProfiles() []*profile {
 		})
 
 	add(CantAffordFan, true, 0.10,
-		"Young fans with low income (shop assistants, students, unemployed) from social media; wishlists, "+
+		"Young fans with low income (shop assistants, students, unemployed) from social-media giveaways; wishlists, "+
 			"cart adds and abandoned checkouts, but they almost never buy (\"the price is too high for me\"). "+
 			"A quarter get a better job in period 2 and start buying.",
 		func(p *profile) {
@@ -404,7 +405,7 @@ func buildProfiles() []*profile {
 			p.education = tab("secondary", 50, "vocational", 25, "bachelor", 20, "primary", 5)
 			p.household = tab("with_parents", 35, "single", 40, "couple", 15, "single_parent", 10)
 			p.interests = tab("fashion", 25, "gaming", 15, "music", 25, "beauty", 15, "fitness", 10, "film", 10)
-			p.lead = tab("social", 50, "paid_social", 20, "referral", 10, "organic_search", 10, "blog", 5, "newsletter", 5)
+			p.lead = tab("giveaway", 90, "social", 5, "paid_social", 5)
 			p.device = tab("mobile", 90, "desktop", 8, "tablet", 2)
 			p.newsletter = 0.5
 			p.daypart = dayNight
@@ -423,13 +424,13 @@ func buildProfiles() []*profile {
 		})
 
 	add(SerialReturner, true, 0.025,
-		"Fashion buyers around 30, mostly women, mobile; they order often, several sizes at once, and return "+
+		"Fashion buyers around 30, mostly women, mobile, who came with an influencer's code; they order often, several sizes at once, and return "+
 			"50–80 % of what they buy, so revenue looks good and profit does not.",
 		func(p *profile) {
 			p.ageMu, p.ageSD = 30, 8
 			p.female = 0.7
 			p.interests = tab("fashion", 35, "beauty", 20, "travel", 10, "fitness", 10, "music", 10, "film", 10)
-			p.lead = tab("paid_social", 30, "social", 30, "organic_search", 20, "referral", 10, "paid_search", 10)
+			p.lead = tab("influencer", 90, "paid_social", 5, "social", 5)
 			p.device = tab("mobile", 70, "desktop", 25, "tablet", 5)
 			p.newsletter = 0.5
 			p.sessions, p.floor = 0.4, 0.6
@@ -450,11 +451,11 @@ func buildProfiles() []*profile {
 		})
 
 	add(Complainer, true, 0.025,
-		"Buyers of any background who open many support tickets (delivery, quality, refunds), leave 1–2 star "+
+		"Buyers of any background, first met on a marketplace listing, who open many support tickets (delivery, quality, refunds), leave 1–2 star "+
 			"reviews and cancel more often; support time eats their margin.",
 		func(p *profile) {
 			p.ageMu, p.ageSD = 45, 12
-			p.lead = tab("organic_search", 30, "paid_search", 20, "referral", 10, "social", 15, "paid_social", 10, "offline", 10, "newsletter", 5)
+			p.lead = tab("marketplace", 90, "organic_search", 5, "paid_search", 5)
 			p.newsletter = 0.3
 			p.sessions = 0.3
 			p.buy, p.firstMin, p.firstMax = 0.95, 5, 40
@@ -469,14 +470,14 @@ func buildProfiles() []*profile {
 		})
 
 	add(BargainOnly, true, 0.03,
-		"Price hunters, often families, newsletter subscribers; they buy only in sales and with promo codes "+
+		"Price hunters from coupon sites, often families, newsletter subscribers; they buy only in sales and with promo codes "+
 			"(30–50 % off), so margins are thin or negative.",
 		func(p *profile) {
 			p.ageMu, p.ageSD = 38, 12
 			p.incomeFactor = 0.8
 			p.household = tab("single", 20, "couple", 20, "family_with_children", 45, "single_parent", 15)
 			p.interests = tab("cooking", 20, "home_decor", 15, "parenting", 15, "fashion", 15, "travel", 10, "gaming", 10, "film", 15)
-			p.lead = tab("newsletter", 30, "social", 20, "organic_search", 20, "paid_social", 10, "paid_search", 10, "referral", 10)
+			p.lead = tab("coupon_site", 90, "newsletter", 5, "social", 5)
 			p.newsletter = 0.85
 			p.sessions = 0.5
 			p.open, p.click = 0.5, 0.35
@@ -492,12 +493,12 @@ func buildProfiles() []*profile {
 		})
 
 	add(ExpensivePaidLead, true, 0.065,
-		"Leads bought on paid search and paid social at a high acquisition cost; a couple of short sessions, "+
+		"Leads bought through lead-ad forms (some on paid search and paid social) at a high acquisition cost; a couple of short sessions, "+
 			"then one small order or none (\"not what I expected from the ad\").",
 		func(p *profile) {
 			p.ageMu, p.ageSD = 33, 10
 			p.interests = tab("gaming", 15, "technology", 15, "fitness", 15, "travel", 10, "music", 10, "fashion", 10, "film", 10)
-			p.lead = tab("paid_search", 55, "paid_social", 45)
+			p.lead = tab("lead_ads", 90, "paid_search", 5, "paid_social", 5)
 			p.device = tab("mobile", 70, "desktop", 27, "tablet", 3)
 			p.newsletter = 0.25
 			p.sessions, p.floor, p.decay = 1.2, 0.1, 15
@@ -511,10 +512,10 @@ func buildProfiles() []*profile {
 		})
 
 	add(FastChurner, true, 0.02,
-		"People who buy once soon after signing up (often with the welcome discount) and never again.",
+		"People who sign up through the welcome-offer pop-up, buy once soon after (often with the welcome discount) and never again.",
 		func(p *profile) {
 			p.ageMu, p.ageSD = 30, 9
-			p.lead = tab("paid_social", 30, "paid_search", 20, "social", 20, "organic_search", 20, "referral", 10)
+			p.lead = tab("welcome_offer", 90, "paid_social", 5, "social", 5)
 			p.newsletter = 0.3
 			p.sessions, p.floor, p.decay = 1.0, 0.05, 15
 			p.open, p.click = 0.1, 0.1

@@ -61,6 +61,11 @@ func pickTrait(g *rng, own, pop *table) string {
 	return own.pick(g)
 }
 
+// paidSource reports whether a lead source is bought per lead or click.
+func paidSource(src string) bool {
+	return src == "paid_search" || src == "paid_social" || src == "lead_ads"
+}
+
 func appendContactID(dst []byte, i int64) []byte {
 	dst = append(dst, 'C')
 	return appendPadded(dst, i, 7)
@@ -195,14 +200,15 @@ func (w *worker) makePerson(i int64, a *profile) {
 		}
 	}
 
-	p.src = pickTrait(g, &a.lead, &popLead)
-	if a.Name == ExpensivePaidLead && p.src != "paid_search" && p.src != "paid_social" {
-		// by definition a paid lead; the noise moves the split between the two
-		if g.chance(0.5) {
-			p.src = "paid_search"
-		} else {
-			p.src = "paid_social"
-		}
+	// The lead source is recorded by the shop's own forms and tracking, so
+	// it is noisier than nothing but less than self-reported traits.
+	p.src = a.lead.pick(g)
+	if g.chance(leadNoise) {
+		p.src = popLead.pick(g)
+	}
+	if a.Name == ExpensivePaidLead && !paidSource(p.src) {
+		// by definition a paid lead; the noise moves it to another paid source
+		p.src = [...]string{"paid_search", "paid_social", "lead_ads"}[g.n(3)]
 	}
 	p.device = pickTrait(g, &a.device, &popDevice)
 	p.subscribed = g.chance(a.newsletter)

@@ -51,29 +51,32 @@
 //
 //   - mimic (13.5 %): "Natalia, 32, loves yoga": corporate employees around
 //     32, mostly women, good income, yoga and travel, newsletter subscribers
-//     from paid social and webinars, office-hours sessions. Many sessions,
+//     who came through a webinar, office-hours sessions. Many sessions,
 //     email opens and clicks, webinars, free trials, retargeting touches —
 //     and never an order.
-//   - student_researcher (10 %): students aged 19–25 from the blog and
-//     organic search, late-night desktop sessions, many product views and
+//   - student_researcher (10 %): students aged 19–25 from the blog, late-night desktop sessions, many product views and
 //     long reads ("researching for my thesis"); about 5 % ever buy, once.
 //   - cant_afford_fan (10 %): young, low income (shop assistants, students,
-//     unemployed), social media, mobile; wishlists, cart adds and abandoned
+//     unemployed), social-media giveaways, mobile; wishlists, cart adds and abandoned
 //     checkouts, almost never an order ("the price is too high for me").
-//   - serial_returner (2.5 %): fashion buyers around 30, mostly women; they
+//   - serial_returner (2.5 %): fashion buyers around 30, mostly women, who
+//     came with an influencer's code; they
 //     order every ~45 days, often several sizes, and return 50–80 % of the
 //     revenue (refunded orders and partial returns), with return tickets.
-//   - complainer (2.5 %): buyers of any background with many support
+//   - complainer (2.5 %): buyers of any background, first met on a
+//     marketplace listing, with many support
 //     tickets (delivery, quality, refunds), 1–2 star reviews, more
 //     cancellations and returns; support costs eat their margin.
-//   - bargain_only (3 %): families and price hunters, newsletter readers;
+//   - bargain_only (3 %): families and price hunters from coupon sites,
+//     newsletter readers;
 //     they buy only in the sale windows, with 30–50 % discounts, so their
 //     margin is negative.
-//   - expensive_paid_lead (6.5 %): leads from paid search and paid social
-//     with an acquisition cost around 150 PLN (other paid leads ~25 PLN); a
+//   - expensive_paid_lead (6.5 %): leads bought through lead-ad forms (some
+//     through paid search and paid social) with an acquisition cost around
+//     150 PLN (other paid leads 22–45 PLN); a
 //     couple of short sessions and one small order at most (a quarter buy).
-//   - fast_churner (2 %): one order soon after sign-up, often with the
-//     welcome discount, then nothing.
+//   - fast_churner (2 %): signed up through the welcome-offer pop-up; one
+//     order soon after, often with the welcome discount, then nothing.
 //
 // The rest (5 %) are casual: population-average traits, occasional visits,
 // one in five orders now and then; one in five casual contacts (1 % of all)
@@ -86,8 +89,25 @@
 // (age, gender, occupation, income, education, household, interests, lead
 // source, device, newsletter) and in behaviour (sessions, time of day, time
 // on page, product views, cart and wishlist adds, email, webinars, trials,
-// orders, discounts, returns, tickets, reviews, survey answers). No single
-// trait gives an archetype away:
+// orders, discounts, returns, tickets, reviews, survey answers).
+//
+// The strongest lead-time signal is the lead source, as in real shops: each
+// negative archetype mostly arrives through a source of its own — mimics
+// through webinars, students through the blog, fans who cannot afford it
+// through social-media giveaways, serial returners through influencer
+// codes, complainers through marketplace listings, bargain hunters through
+// coupon sites, expensive paid leads through lead-ad forms and fast
+// churners through the welcome-offer pop-up. 90 % of an archetype's
+// contacts are drawn with its source and the lead source is drawn from the
+// population table with probability 0.05 (it is recorded by the shop's own
+// tracking, not reported by the contact), so about 86 % carry it. Each of
+// these sources also brings some positives (premium buyers come to
+// webinars and read the blog, impulse buyers follow influencers and enter
+// giveaways, loyal regulars find the shop on a marketplace, seasonal gift
+// buyers use coupon sites and lead-ad forms), so 2–15 % of the contacts
+// with a source are of another archetype and only a negative persona that
+// is checked against behaviour tells the two apart. Every other trait
+// gives no archetype away:
 //
 //   - each trait is drawn from the population distribution instead of the
 //     archetype's with probability 0.25 (so some mimics are programmers,
@@ -134,7 +154,8 @@
 //     last_name, created_at, age, gender, city, occupation, income (monthly
 //     gross), education, household, interests ('|'-separated), lead_source
 //     (organic_search, paid_search, paid_social, social, blog, newsletter,
-//     referral, webinar, offline), device, newsletter (yes/no). Emails use
+//     referral, webinar, offline, giveaway, influencer, marketplace,
+//     coupon_site, lead_ads, welcome_offer), device, newsletter (yes/no). Emails use
 //     example.com/.pl/.vn/.ge; phones are fake but well formed.
 //   - contacts_period2.csv: the same columns, only for contacts whose traits
 //     changed in period 2, with the new values.
@@ -156,7 +177,8 @@
 //     completed. Cancelled and refunded orders keep the revenue and margin
 //     they were placed with; the status says what happened.
 //   - costs.csv: contact_id, campaign, channel, date, amount, kind.
-//     Acquisition cost per paid lead (contact_id set, kind acquisition),
+//     Acquisition cost per paid lead (paid_search, paid_social and lead_ads;
+//     contact_id set, kind acquisition),
 //     support cost per ticket (contact_id set, channel support, kind
 //     support), and daily spend per campaign (contact_id empty, kind
 //     contact) of newsletter, webinar_promo, retargeting,

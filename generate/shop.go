@@ -443,9 +443,12 @@ func (w *worker) contact(i int64) {
 
 	// acquisition
 	switch p.src {
-	case "paid_search", "paid_social":
+	case "paid_search", "paid_social", "lead_ads":
 		median := 30.0
 		campaign := "search_generic"
+		if p.src == "lead_ads" {
+			median, campaign = 45, "lead_form"
+		}
 		if p.src == "paid_social" {
 			median, campaign = 22, campaigns[campProspecting].name
 			for k := g.rangeInt(1, 3); k > 0; k-- {

@@ -133,7 +133,8 @@ var (
 		"running", 4, "parenting", 4, "home_decor", 6, "crafts", 3, "film", 6, "cycling", 4,
 		"beauty", 5, "sustainability", 4)
 	popLead = tab("organic_search", 25, "paid_search", 12, "paid_social", 12, "social", 14, "blog", 8,
-		"newsletter", 8, "referral", 10, "webinar", 4, "offline", 7)
+		"newsletter", 8, "referral", 10, "webinar", 4, "offline", 7,
+		"giveaway", 1, "influencer", 1, "marketplace", 1, "coupon_site", 1, "lead_ads", 1, "welcome_offer", 1)
 	popDevice = tab("mobile", 60, "desktop", 33, "tablet", 7)
 )
 

@@ -39,7 +39,8 @@ const (
 var orderFeatures = []string{"converted", "outcome", "frequency", "monetary", "gross_revenue", "avg_order_value",
 	"recency_days", "decision_cycle_days", "cancelled_orders", "cancellation_rate", "returns_count", "returns_amount",
 	"return_rate", "discount_total", "discount_share", "discount_rate", "days_between_orders", "order_interval_cv",
-	"seasonality", "peak_month", "sessions_before_first_order", "margin", "returns_cost", "historic_value", "profit"}
+	"seasonality", "peak_month", "sessions_before_first_order", "margin", "returns_cost", "historic_value", "profit",
+	"predicted_purchases", "p_alive", "predicted_clv", "clv_basis"}
 
 // DefaultNegativeKinds are the kinds of negative persona, with the default
 // target definitions (PRODUCT.md §3.5). Thresholds are in the SQL; override
@@ -67,8 +68,8 @@ func DefaultNegativeKinds() []NegativeKind {
 			Target: "tickets >= 3 OR review_score <= 2", Handle: HandleReview,
 			Defining: []string{"tickets", "support_cost", "review_score", "reviews", "profit"}, Enabled: true},
 		{Name: "bargain_only", Label: "Bargain hunters",
-			Doc:    "Repeat buyers (two orders or more) with at least 80 % of their orders discounted: they buy only in sales (one discounted order is a welcome offer, not a habit).",
-			Target: "frequency >= 2 AND discount_share >= 0.8", Handle: HandleExcludePaid,
+			Doc:    "Buyers with at least 80 % of their orders discounted and at least 20 % off the list price over all their orders: they buy only in sales (a 10–15 % welcome code on a first order is not a habit).",
+			Target: "frequency >= 1 AND discount_share >= 0.8 AND discount_rate >= 0.2", Handle: HandleExcludePaid,
 			Defining: []string{"discount_total", "discount_share", "discount_rate", "margin", "profit", "historic_value"}, Enabled: true},
 		{Name: "cant_afford", Label: "Fans who cannot afford it",
 			Doc:    "No order after at least 30 days, with at least three wishlist adds, cart adds or started checkouts, and no webinar or trial: strong interest in the products and their prices, no purchase (content engagement without shopping is a mimic).",
@@ -83,8 +84,8 @@ func DefaultNegativeKinds() []NegativeKind {
 			Target: "NOT COALESCE(converted, false) AND tenure_days >= 30 AND COALESCE(cart_adds, 0) = 0 AND product_views > 0 AND product_views >= quantile_cont(product_views, 0.5) FILTER (WHERE NOT COALESCE(converted, false)) OVER ()",
 			Handle: HandleOrganicOnly, Defining: with("product_views", "page_views", "time_on_site_seconds", "cart_adds", "tenure_days"), Enabled: true},
 		{Name: "fast_churner", Label: "Fast churners",
-			Doc:    "Exactly one order, placed within 30 days of first contact, and nothing for at least 180 days since.",
-			Target: "frequency = 1 AND decision_cycle_days <= 30 AND recency_days >= 180", Handle: HandleExcludePaid,
+			Doc:    "Exactly one order, placed within 30 days of first contact, no order for at least 90 days since and no activity for at least 60 days: they came, bought once and left.",
+			Target: "frequency = 1 AND decision_cycle_days <= 30 AND recency_days >= 90 AND days_since_last_activity >= 60", Handle: HandleExcludePaid,
 			Defining: with("days_since_last_activity", "tenure_days"), Enabled: true},
 		{Name: "low_converter", Label: "Low converters",
 			Doc:    "For a CRM export with a conversion flag and no orders: contacts whose outcome is not converted.",
