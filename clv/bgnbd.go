@@ -169,7 +169,7 @@ func (m BGNBD) ExpectedPurchases(h, x, tx, t float64) float64 {
 		return 0
 	}
 	z := h / (alpha + t + h)
-	f := mathext.Hypergeo(r+x, b+x, a+b+x-1, z)
+	f := hyp2f1(r+x, b+x, a+b+x-1, z)
 	num := (a + b + x - 1) / (a - 1) * (1 - math.Exp((r+x)*math.Log((alpha+t)/(alpha+t+h)))*f)
 	return num * m.PAlive(x, tx, t)
 }
@@ -182,7 +182,7 @@ func (m BGNBD) ExpectedPurchasesNew(h float64) float64 {
 		return math.NaN()
 	}
 	z := h / (alpha + h)
-	return (a + b - 1) / (a - 1) * (1 - math.Pow(alpha/(alpha+h), r)*mathext.Hypergeo(r, b, a+b-1, z))
+	return (a + b - 1) / (a - 1) * (1 - math.Pow(alpha/(alpha+h), r)*hyp2f1(r, b, a+b-1, z))
 }
 
 // Params returns the parameters by their names in the literature.

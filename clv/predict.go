@@ -3,6 +3,8 @@ package clv
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 )
 
 // FitPurchases fits the purchase model named model ("bgnbd" or
@@ -57,14 +59,24 @@ func Predict(pm PurchaseModel, gg *GammaGamma, s *Summary, horizon float64, mont
 	if gg != nil {
 		sx = s.SpendX()
 	}
-	for i := range out {
-		x, tx, t := s.X[i], s.Tx[i], s.T[i]
-		p := Prediction{PAlive: pm.PAlive(x, tx, t), Purchases: pm.ExpectedPurchases(horizon, x, tx, t), Spend: math.NaN(), CLV: math.NaN()}
-		if gg != nil {
-			p.Spend = gg.ExpectedSpend(sx[i], s.Z[i])
-			p.CLV = CLV(pm, x, tx, t, p.Spend, months, discount, unitsPerMonth)
-		}
-		out[i] = p
+	// Customers are independent: each of GOMAXPROCS goroutines predicts a
+	// contiguous share of them.
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(out)/10000))
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(out)/workers, (w+1)*len(out)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				x, tx, t := s.X[i], s.Tx[i], s.T[i]
+				p := Prediction{PAlive: pm.PAlive(x, tx, t), Purchases: pm.ExpectedPurchases(horizon, x, tx, t), Spend: math.NaN(), CLV: math.NaN()}
+				if gg != nil {
+					p.Spend = gg.ExpectedSpend(sx[i], s.Z[i])
+					p.CLV = CLV(pm, x, tx, t, p.Spend, months, discount, unitsPerMonth)
+				}
+				out[i] = p
+			}
+		})
 	}
+	wg.Wait()
 	return out
 }

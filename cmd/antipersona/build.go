@@ -97,6 +97,8 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	} else {
 		m.info("CLV: %s; predicted_clv is the historic value", ci.Reason)
 	}
+	m.logger.Debug("clv", "seconds", time.Since(start).Seconds())
+	t0 := time.Now()
 	b, err := s.Build(ctx, featureSQL, asOf, cfg.Hash(),
 		duckdb.Derived{Name: "segments", SQL: segments.SQL(cfg.SegmentParams())})
 	if err != nil {
@@ -109,10 +111,11 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	if err != nil {
 		return sum, err
 	}
+	m.logger.Debug("features and segments", "seconds", time.Since(t0).Seconds())
 	if err := m.buildPersonas(ctx, cfg, s, traits, sum); err != nil {
 		return sum, err
 	}
-	t0 := time.Now()
+	t0 = time.Now()
 	if reason, err := m.trainPropensity(ctx, s, traits, b.ID); err != nil {
 		return sum, fmt.Errorf("propensity model: %w", err)
 	} else if reason != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/antipersona/antipersona/clv"
 	"github.com/antipersona/antipersona/config"
@@ -37,6 +38,7 @@ func (m *Main) buildCLV(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	c := cfg.CLV
 	info := clvFitInfo{Basis: "history", Unit: "day", HorizonDays: c.HorizonDays, Months: c.Months, Discount: c.MonthlyDiscount}
 	var sum clv.Summary
+	t0 := time.Now()
 	err := s.Scan(ctx, features.PurchaseHistorySQL(p), func(v []any) error {
 		num := func(k int) float64 { f, _ := plainValue(v[k]).(float64); return f }
 		x := num(1)
@@ -52,13 +54,17 @@ func (m *Main) buildCLV(ctx context.Context, cfg config.Config, s *duckdb.Store,
 		return info, fmt.Errorf("purchase history: %w", err)
 	}
 	info.Buyers = sum.Len()
+	t1 := time.Now()
 	preds, err := predictCLV(c, sum, &info)
 	if err != nil {
 		return info, err
 	}
+	t2 := time.Now()
 	if err := s.ReplaceCLVPredictions(ctx, preds); err != nil {
 		return info, err
 	}
+	m.logger.Debug("clv phases", "history_seconds", t1.Sub(t0).Seconds(), "fit_predict_seconds", t2.Sub(t1).Seconds(),
+		"store_seconds", time.Since(t2).Seconds())
 	js, _ := json.Marshal(info)
 	return info, s.SetMeta(ctx, "clv_model", string(js))
 }

@@ -142,24 +142,34 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 			MinRate: cfg.Personas.MinTargetRate,
 		},
 	}
+	tLoad := time.Since(start)
+	t0 := time.Now()
 	pos, err := persona.FindPositives(ctx, a, valuableT, converted, value, profit, persona.PositiveOptions{
 		Search: opt.Search, Max: cfg.Personas.Positive, Locale: cfg.Locale})
 	if err != nil {
 		return err
 	}
+	tPos := time.Since(t0)
+	t0 = time.Now()
 	labels, k, err := m.buildClusters(ctx, cfg, s, a)
 	if err != nil {
 		return err
 	}
+	tClu := time.Since(t0)
+	t0 = time.Now()
 	clu, err := persona.FindClusterPersonas(ctx, a, labels, k, valuableT, converted, value, profit, pos, persona.PositiveOptions{
 		Search: opt.Search, Locale: cfg.Locale})
 	if err != nil {
 		return err
 	}
+	tCluP := time.Since(t0)
+	t0 = time.Now()
 	ps, err := persona.FindNegatives(ctx, a, kinds, targets, opt)
 	if err != nil {
 		return err
 	}
+	m.logger.Debug("persona phases", "load_seconds", tLoad.Seconds(), "positive_seconds", tPos.Seconds(),
+		"clusters_seconds", tClu.Seconds(), "cluster_personas_seconds", tCluP.Seconds(), "negative_seconds", time.Since(t0).Seconds())
 	ps = append(append(pos, clu...), ps...)
 	rows := make([]duckdb.PersonaRow, len(ps))
 	for i, p := range ps {
