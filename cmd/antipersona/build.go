@@ -112,11 +112,12 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 		return sum, err
 	}
 	m.logger.Debug("features and segments", "seconds", time.Since(t0).Seconds())
-	if err := m.buildPersonas(ctx, cfg, s, traits, sum); err != nil {
+	in, err := m.buildPersonas(ctx, cfg, s, traits, sum)
+	if err != nil {
 		return sum, err
 	}
 	t0 = time.Now()
-	if reason, err := m.trainPropensity(ctx, s, traits, b.ID); err != nil {
+	if reason, err := m.trainPropensity(ctx, s, traits, b.ID, in); err != nil {
 		return sum, fmt.Errorf("propensity model: %w", err)
 	} else if reason != "" {
 		m.info("Propensity model: none (%s)", reason)

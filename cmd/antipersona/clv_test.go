@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -222,5 +225,68 @@ func TestModelAndScoreLeads(t *testing.T) {
 	p2, _ := strconv.ParseFloat(recs[2][1], 64)
 	if recs[1][0] != "n1" || !(p1 > p2) || p2 <= 0 || p1 >= 1 || recs[1][2] == "" {
 		t.Errorf("scores %v: the engaged working professional should score above the idle one", recs)
+	}
+}
+
+// TestModelInputFromColumns checks that the propensity input made from the
+// columns the personas read (what a build uses) equals the one read from
+// the store (propensityInput): the same columns, levels, values and codes.
+func TestModelInputFromColumns(t *testing.T) {
+	out := t.TempDir()
+	var res demoResult
+	if err := json.Unmarshal([]byte(mustRun(t, "demo", "--out", out, "--contacts", "1500", "--seed", "7", "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain()
+	m.workspace, m.logger = res.Workspace, slog.New(slog.DiscardHandler)
+	ctx := context.Background()
+	cfg, s, err := m.openWorkspace(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	traits, err := s.Traits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.LastBuild(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.Summary(ctx, *b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.buildPersonas(ctx, cfg, s, traits, sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, d, y, seen, err := propensityInput(ctx, s, traits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.cols, cols) {
+		t.Fatalf("columns:\n%+v\nfrom the store:\n%+v", got.cols, cols)
+	}
+	if !reflect.DeepEqual(got.y, y) || !reflect.DeepEqual(got.seen, seen) {
+		t.Fatal("outcome or first_seen_at differ")
+	}
+	if !reflect.DeepEqual(got.d.Cat, d.Cat) || !reflect.DeepEqual(got.d.Levels, d.Levels) || !reflect.DeepEqual(got.d.CatNames, d.CatNames) || !reflect.DeepEqual(got.d.NumNames, d.NumNames) {
+		t.Fatal("categorical columns differ")
+	}
+	missing := 0
+	for j := range d.Num {
+		for i, v := range d.Num[j] {
+			w := got.d.Num[j][i]
+			if math.IsNaN(v) {
+				missing++
+			}
+			if v != w && !(math.IsNaN(v) && math.IsNaN(w)) {
+				t.Fatalf("%s, row %d: %v, from the store %v", d.NumNames[j], i, w, v)
+			}
+		}
+	}
+	if len(d.Num) < 3 || len(d.Cat) < 3 || missing == 0 {
+		t.Fatalf("a weak check: %d numeric and %d categorical columns, %d missing values", len(d.Num), len(d.Cat), missing)
 	}
 }

@@ -54,7 +54,10 @@ func behaviourFeatures() []features.Feature {
 
 // buildPersonas finds the negative personas of the last build and stores
 // them with their members.
-func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.Store, traits []antipersona.Trait, sum duckdb.BuildSummary) error {
+//
+// It also returns the propensity model's input, made from the traits it
+// read, so that the model does not read them again.
+func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.Store, traits []antipersona.Trait, sum duckdb.BuildSummary) (*modelInput, error) {
 	start := time.Now()
 	crmOnly := sum.Orders == 0
 	var kinds []persona.NegativeKind
@@ -87,6 +90,7 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	for _, f := range beh {
 		sel = append(sel, duckdb.QuoteIdent(f.Name))
 	}
+	sel = append(sel, "first_seen_at")
 	n := int(sum.Contacts)
 	a := &persona.Analysis{IDs: make([]string, 0, n)}
 	for _, t := range tr {
@@ -99,7 +103,7 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	for k := range targets {
 		targets[k] = make([]bool, n)
 	}
-	valuableT, converted := make([]bool, n), make([]bool, n)
+	valuableT, converted, seen := make([]bool, n), make([]bool, n), make([]time.Time, n)
 	value, profit := make([]float64, n), make([]float64, n)
 	q := "SELECT contact_id"
 	if len(sel) > 0 {
@@ -127,12 +131,17 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 			setValue(&a.Behaviour[c], row, v[j])
 			j++
 		}
+		seen[row], _ = v[j].(time.Time)
 		row++
 		return nil
 	})
 	if err != nil {
-		return antipersona.Errorf(antipersona.EINVALID, "negative persona targets: %v (check personas.negative in %s)", err, config.FileName)
+		return nil, antipersona.Errorf(antipersona.EINVALID, "negative persona targets: %v (check personas.negative in %s)", err, config.FileName)
 	}
+	if row != n {
+		return nil, fmt.Errorf("features changed while reading: %d rows, %d contacts", row, n)
+	}
+	in := modelInputFromColumns(a.Traits, converted, seen)
 	opt := persona.NegativeOptions{
 		PerKind:   cfg.Personas.PerKind,
 		Behaviour: cfg.Personas.IncludeBehaviour,
@@ -147,26 +156,26 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	pos, err := persona.FindPositives(ctx, a, valuableT, converted, value, profit, persona.PositiveOptions{
 		Search: opt.Search, Max: cfg.Personas.Positive, Locale: cfg.Locale})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tPos := time.Since(t0)
 	t0 = time.Now()
 	labels, k, err := m.buildClusters(ctx, cfg, s, a)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tClu := time.Since(t0)
 	t0 = time.Now()
 	clu, err := persona.FindClusterPersonas(ctx, a, labels, k, valuableT, converted, value, profit, pos, persona.PositiveOptions{
 		Search: opt.Search, Locale: cfg.Locale})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tCluP := time.Since(t0)
 	t0 = time.Now()
 	ps, err := persona.FindNegatives(ctx, a, kinds, targets, opt)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.logger.Debug("persona phases", "load_seconds", tLoad.Seconds(), "positive_seconds", tPos.Seconds(),
 		"clusters_seconds", tClu.Seconds(), "cluster_personas_seconds", tCluP.Seconds(), "negative_seconds", time.Since(t0).Seconds())
@@ -175,7 +184,7 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	for i, p := range ps {
 		doc, err := json.Marshal(p)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r := duckdb.PersonaRow{ID: p.ID, Kind: p.Kind, NegativeKind: p.NegativeKind, Basis: p.Basis, Doc: doc}
 		for c := range a.IDs {
@@ -186,10 +195,10 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 		rows[i] = r
 	}
 	if err := s.ReplacePersonas(ctx, rows); err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.ComputePersonaSignals(ctx, sum.Build.AsOf, cfg.Thresholds.ActiveDays, signalWindowDays); err != nil {
-		return err
+		return nil, err
 	}
 	// How many contacts each kind has, and how many personas describe it.
 	summary := make([]kindSummary, len(kinds))
@@ -212,13 +221,13 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	}
 	doc, err := json.Marshal(summary)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.SetMeta(ctx, "negative_kinds", string(doc)); err != nil {
-		return err
+		return nil, err
 	}
 	m.logger.Debug("personas", "negative", len(ps), "kinds", len(kinds), "seconds", time.Since(start).Seconds())
-	return nil
+	return in, nil
 }
 
 // setValue stores a value read from DuckDB in a column.

@@ -20,6 +20,7 @@ import (
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/ingest"
+	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/propensity"
 )
 
@@ -111,9 +112,7 @@ func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.
 					count[l]++
 				}
 			}
-			levels := slices.Collect(maps.Keys(count))
-			slices.SortFunc(levels, func(a, b string) int { return cmp.Or(count[b]-count[a], strings.Compare(a, b)) })
-			cols[j].Levels = levels[:min(maxMultiLevels, len(levels))]
+			cols[j].Levels = topLevels(count)
 		}
 	}
 	d := newModelData(cols)
@@ -122,6 +121,96 @@ func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.
 		addModelRow(d, cols, codes, r)
 	}
 	return cols, d, y, seen, nil
+}
+
+// modelInput is what the propensity model learns from: its columns, the
+// model data, the outcome and first_seen_at of every contact.
+type modelInput struct {
+	cols []modelColumn
+	d    *propensity.Data
+	y    []bool
+	seen []time.Time
+}
+
+// modelInputFromColumns makes the same input as propensityInput from the
+// traits the personas read (persona.Column, rows ordered by contact_id as
+// ScanFeatures orders them), without reading the store again
+// (TestModelInputFromColumns checks that both agree).
+func modelInputFromColumns(traits []persona.Column, y []bool, seen []time.Time) *modelInput {
+	var cols []modelColumn
+	var src []persona.Column
+	for _, c := range traits {
+		switch c.Type {
+		case antipersona.TraitNumber, antipersona.TraitCategory, antipersona.TraitBoolean, antipersona.TraitDate, antipersona.TraitMulti:
+			cols = append(cols, modelColumn{Ident: c.Ident, Name: c.Name, Type: string(c.Type)})
+			src = append(src, c)
+		}
+	}
+	order := make([]int, len(cols))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return boolInt(!cols[a].numeric()) - boolInt(!cols[b].numeric()) })
+	cols, src = pick(cols, order), pick(src, order)
+	for j, c := range src {
+		if c.Type == antipersona.TraitMulti {
+			count := map[string]int{}
+			for _, l := range c.List {
+				for _, v := range l {
+					count[v]++
+				}
+			}
+			cols[j].Levels = topLevels(count)
+		}
+	}
+	d := newModelData(cols)
+	codes := make([]map[string]int32, len(cols))
+	vals := make([]any, len(cols))
+	for i := range y {
+		for j, c := range src {
+			vals[j] = nil
+			switch c.Type {
+			case antipersona.TraitNumber:
+				if !math.IsNaN(c.Num[i]) {
+					vals[j] = c.Num[i]
+				}
+			case antipersona.TraitDate:
+				if !math.IsNaN(c.Num[i]) {
+					vals[j] = time.Unix(int64(c.Num[i]), 0)
+				}
+			case antipersona.TraitBoolean:
+				if !math.IsNaN(c.Num[i]) {
+					vals[j] = c.Num[i] == 1
+				}
+			case antipersona.TraitMulti:
+				if c.List[i] != nil {
+					vals[j] = c.List[i]
+				}
+			default:
+				if c.Str[i] != "" {
+					vals[j] = c.Str[i]
+				}
+			}
+		}
+		addModelRow(d, cols, codes, vals)
+	}
+	return &modelInput{cols: cols, d: d, y: y, seen: seen}
+}
+
+func pick[T any](s []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for i, k := range idx {
+		out[i] = s[k]
+	}
+	return out
+}
+
+// topLevels returns the most frequent levels, most frequent first (ties by
+// name), at most maxMultiLevels of them.
+func topLevels(count map[string]int) []string {
+	levels := slices.Collect(maps.Keys(count))
+	slices.SortFunc(levels, func(a, b string) int { return cmp.Or(count[b]-count[a], strings.Compare(a, b)) })
+	return levels[:min(maxMultiLevels, len(levels))]
 }
 
 // maxMultiLevels caps the 0/1 columns of a multi-valued trait.
@@ -241,11 +330,19 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 // it on a holdout (the latest 25 % of contacts by first_seen_at when
 // nearly all have one, else a stratified 25 %) and stores it. It returns
 // "" and a reason when there is nothing to train.
-func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, build int64) (string, error) {
-	cols, d, y, seen, err := propensityInput(ctx, s, traits)
-	if err != nil {
-		return "", err
+//
+// in, when not nil, is the input already read (buildPersonas); else it is
+// read from the store.
+func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, build int64, in *modelInput) (string, error) {
+	if in == nil {
+		cols, d, y, seen, err := propensityInput(ctx, s, traits)
+		if err != nil {
+			return "", err
+		}
+		in = &modelInput{cols: cols, d: d, y: y, seen: seen}
 	}
+	cols, d, y, seen := in.cols, in.d, in.y, in.seen
+	t0 := time.Now()
 	if len(cols) == 0 {
 		return "no contact traits to learn from", s.SetMeta(ctx, "propensity_model", "")
 	}
@@ -271,12 +368,16 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []an
 	if err != nil {
 		return err.Error(), nil
 	}
+	tFit := time.Since(t0)
+	t0 = time.Now()
 	sub := spaced(len(fitRows), lrRows)
 	ld, ly := fd.Subset(sub), propensity.Pick(fy, sub)
 	lr, err := propensity.FitLogistic(ld, ly, propensity.LogisticOptions{})
 	if err != nil {
 		return err.Error(), nil
 	}
+	tLR := time.Since(t0)
+	t0 = time.Now()
 	platt := propensity.FitPlatt(propensity.Pick(y, calRows), gb.Predict(d.Subset(calRows)))
 	td, ty := d.Subset(testRows), propensity.Pick(y, testRows)
 	pg, pl := gb.Predict(td), lr.Predict(td)
@@ -297,6 +398,8 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []an
 		Logistic:    modelScores{ROCAUC: propensity.ROCAUC(ty, pl), PRAUC: propensity.AveragePrecision(ty, pl), Brier: propensity.Brier(ty, pl)},
 		Calibration: propensity.Calibration(ty, pc, 10), Importance: gb.Importance()}
 	ev.Importance = ev.Importance[:min(10, len(ev.Importance))]
+	m.logger.Debug("propensity phases", "split_and_trees_seconds", tFit.Seconds(), "logistic_seconds", tLR.Seconds(),
+		"evaluation_seconds", time.Since(t0).Seconds(), "trees", gb.Iterations, "train_rows", len(fitRows))
 	sm := storedModel{Outcome: "converted", Features: cols, GBDT: gb, Platt: platt, Evaluation: ev, TrainedAt: m.Now().UTC(), Build: build}
 	js, err := json.Marshal(sm)
 	if err != nil {
@@ -310,8 +413,8 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []an
 // rows hardly change the model of a few dozen traits, and the build at a
 // million contacts stays within its time (BENCHMARKS.md).
 const (
-	gbRows = 300_000
-	lrRows = 200_000
+	gbRows = 200_000
+	lrRows = 100_000
 )
 
 // spaced returns up to most indexes of 0..n-1, evenly spaced; all of them
@@ -354,7 +457,9 @@ traits to predict conversion (the CRM's outcome column, else having bought):
 gradient-boosted trees against a logistic regression on the same holdout (the latest
 25 % of contacts by first_seen_at, or a stratified 25 % when dates are missing), with
 ROC AUC, PR AUC, Brier score before and after calibration, the calibration table and
-the features that matter most.`,
+the features that matter most. The last fifth of the training contacts calibrates the
+probabilities; of the rest, at most 200,000 (evenly spaced) train the trees and at most
+100,000 the logistic regression.`,
 		Example: `  antipersona model
   antipersona model --json`,
 		Args: noArgs,
