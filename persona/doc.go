@@ -52,7 +52,9 @@ a CRM export without orders: a converted contact). Up to ` + "`personas.positive
 no two sharing more than half of their contacts together (Jaccard index at most 0.5),
 each with a card: a first name in the workspace's language (matching the group's most
 frequent gender, picked deterministically), a headline, the group's share of net revenue
-and of profit, its conversion rate against all contacts', and its distinguishing traits and
+and of profit, its conversion rate against all contacts', the mean predicted CLV of its
+members (the feature predicted_clv, with a 95 % normal interval) against all contacts', and
+its distinguishing traits and
 behaviours: per dimension (demographic, socio-economic, geographic, psychographic,
 behavioural) up to three values whose share in the group has a 95 % Wilson interval above
 their share among all contacts, with the lift.

@@ -34,6 +34,12 @@ type Card struct {
 	ProfitShare    float64 `json:"profit_share"`
 	ConversionRate float64 `json:"conversion_rate"`
 	BaseConversion float64 `json:"base_conversion_rate"`
+	// CLV is the mean predicted customer lifetime value of the members (the
+	// feature predicted_clv: the CLV models' value where they apply, else
+	// the historic value) with its 95 % confidence interval, and BaseCLV the
+	// mean over all contacts; absent when the build has no such feature.
+	CLV     *MeanCI  `json:"clv,omitempty"`
+	BaseCLV *float64 `json:"base_clv,omitempty"`
 	// Traits are the most distinguishing traits and behaviours, at most
 	// three per dimension, strongest first.
 	Traits []Trait `json:"traits"`
@@ -105,6 +111,8 @@ type cardBuilder struct {
 	baseConversion          float64
 	locale                  string
 	usedNames               map[string]bool
+	clv                     []float64 // predicted_clv per contact (NaN for none), or nil
+	baseCLV                 float64
 }
 
 func newCardBuilder(a *Analysis, converted []bool, value, profit []float64, locale string) *cardBuilder {
@@ -114,9 +122,46 @@ func newCardBuilder(a *Analysis, converted []bool, value, profit []float64, loca
 			conv++
 		}
 	}
-	return &cardBuilder{a: a, converted: converted, value: value, profit: profit,
+	cb := &cardBuilder{a: a, converted: converted, value: value, profit: profit,
 		totalValue: sumPositive(value, nil), totalProfit: sumPositive(profit, nil),
 		baseConversion: float64(conv) / float64(max(1, len(converted))), locale: locale, usedNames: map[string]bool{}}
+	for _, c := range a.Behaviour {
+		if c.Ident == "predicted_clv" && c.Num != nil {
+			if m, ok := meanCI(c.Num, nil); ok {
+				cb.clv, cb.baseCLV = c.Num, m.Mean
+			}
+		}
+	}
+	return cb
+}
+
+// MeanCI is a mean with its 95 % confidence interval (normal
+// approximation, the sample standard deviation over the square root of n).
+type MeanCI struct {
+	Mean float64 `json:"mean"`
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+	N    int     `json:"n"`
+}
+
+// meanCI is the mean of the values of x (NaN skipped) at the rows of b
+// (all rows when b is nil); false with fewer than two values.
+func meanCI(x []float64, b subgroup.Bitset) (MeanCI, bool) {
+	var n, mean, m2 float64
+	for i, v := range x {
+		if math.IsNaN(v) || b != nil && !b.Has(i) {
+			continue
+		}
+		n++ // Welford
+		d := v - mean
+		mean += d / n
+		m2 += d * (v - mean)
+	}
+	if n < 2 {
+		return MeanCI{}, false
+	}
+	half := 1.96 * math.Sqrt(m2/(n-1)/n)
+	return MeanCI{Mean: mean, Low: mean - half, High: mean + half, N: int(n)}, true
 }
 
 // persona makes the buyer persona of result r (whose target is the
@@ -142,6 +187,11 @@ func (cb *cardBuilder) persona(id, basis string, r subgroup.Result) Persona {
 		}
 	}
 	card.ConversionRate = float64(in) / float64(r.Size)
+	if cb.clv != nil {
+		if m, ok := meanCI(cb.clv, r.Rows); ok {
+			card.CLV, card.BaseCLV = &m, &cb.baseCLV
+		}
+	}
 	card.Traits = distinguishing(cb.a, r, r.Size)
 	card.Gender = mostFrequent(cb.a, r.Rows, genderIdents...)
 	card.FirstName = FirstName(cb.locale, card.Gender, p.ID+r.Description, cb.usedNames)
@@ -157,16 +207,18 @@ func (cb *cardBuilder) persona(id, basis string, r subgroup.Result) Persona {
 
 // FindClusterPersonas turns clusters into buyer personas: for each cluster
 // (labels[i] is row i's cluster) the best description of its members by
-// lead-time traits (a subgroup search with cluster membership as the
-// target, at least half of the described contacts in the cluster); the
+// lead-time traits, or when these describe less than half of the cluster by
+// traits and behaviour other than orders (a subgroup search with cluster
+// membership as the target, at least half of the described contacts in the
+// cluster); the
 // description becomes a buyer persona when valuable customers are
 // over-represented in it (one-sided exact binomial test, Holm-adjusted over
 // the clusters tried, below the search's alpha). Its conditions, re-applied,
 // give its size and rate exactly, like every persona; the card says which
 // cluster it describes and how well.
 //
-// A cluster is skipped when its best description holds less than half of
-// its contacts (it does not describe the cluster), or when the description
+// A cluster is skipped when no description holds half of its contacts (it
+// does not describe the cluster), or when the description
 // overlaps one of the existing personas by more than half (Jaccard index):
 // the persona is already there.
 func FindClusterPersonas(ctx context.Context, a *Analysis, labels []int, k int, target, converted []bool, value, profit []float64, existing []Persona, opt PositiveOptions) ([]Persona, error) {
@@ -174,9 +226,9 @@ func FindClusterPersonas(ctx context.Context, a *Analysis, labels []int, k int, 
 	if err != nil {
 		return nil, err
 	}
-	attrs := a.attrs(false, nil)
+	leadAttrs, allAttrs := a.attrs(false, nil), a.attrs(true, orderFeatures)
 	n := len(target)
-	if len(attrs) == 0 || n == 0 || len(labels) != n {
+	if len(allAttrs) == 0 || n == 0 || len(labels) != n {
 		return nil, nil
 	}
 	pos := 0
@@ -201,30 +253,40 @@ func FindClusterPersonas(ctx context.Context, a *Analysis, labels []int, k int, 
 				inCluster++
 			}
 		}
-		so := opt.Search
-		so.Direction, so.Results, so.Attrs, so.MinRate = subgroup.Above, 1, attrs, 0.5
-		res, _, err := subgroup.DiscoverIndex(ctx, idx, subgroup.Target{Binary: member}, so)
-		if err != nil {
-			return nil, fmt.Errorf("cluster personas: %w", err)
+		// Lead-time traits first; when they describe less than half of the
+		// cluster, traits and behaviour.
+		var r subgroup.Result
+		found := false
+		for _, attrs := range [][]int{leadAttrs, allAttrs} {
+			so := opt.Search
+			so.Direction, so.Results, so.Attrs, so.MinRate = subgroup.Above, 1, attrs, 0.5
+			res, _, err := subgroup.DiscoverIndex(ctx, idx, subgroup.Target{Binary: member}, so)
+			if err != nil {
+				return nil, fmt.Errorf("cluster personas: %w", err)
+			}
+			if len(res) == 0 {
+				continue
+			}
+			d := res[0]
+			kIn := subgroup.Intersect(d.Rows, targetBits(target))
+			r = subgroup.Result{Selectors: d.Selectors, Description: d.Description, Conditions: d.Conditions, Size: d.Size,
+				Share: d.Share, Positives: kIn, TargetRate: float64(kIn) / float64(d.Size), BaseRate: p0, Rows: d.Rows,
+				PValue: subgroup.BinomialUpper(kIn, d.Size, p0)}
+			r.RateLow, r.RateHigh = subgroup.Wilson(kIn, d.Size, 1.959963984540054)
+			if p0 > 0 {
+				r.Lift = r.TargetRate / p0
+			}
+			if pos > 0 {
+				r.Coverage = float64(kIn) / float64(pos)
+			}
+			// How well the description fits the cluster, kept in the quality.
+			r.Quality = float64(subgroup.Intersect(d.Rows, targetBits(member))) / float64(max(1, inCluster))
+			if r.Quality >= 0.5 {
+				found = true
+				break
+			}
 		}
-		if len(res) == 0 {
-			continue
-		}
-		d := res[0]
-		kIn := subgroup.Intersect(d.Rows, targetBits(target))
-		r := subgroup.Result{Selectors: d.Selectors, Description: d.Description, Conditions: d.Conditions, Size: d.Size,
-			Share: d.Share, Positives: kIn, TargetRate: float64(kIn) / float64(d.Size), BaseRate: p0, Rows: d.Rows,
-			PValue: subgroup.BinomialUpper(kIn, d.Size, p0)}
-		r.RateLow, r.RateHigh = subgroup.Wilson(kIn, d.Size, 1.959963984540054)
-		if p0 > 0 {
-			r.Lift = r.TargetRate / p0
-		}
-		if pos > 0 {
-			r.Coverage = float64(kIn) / float64(pos)
-		}
-		// How well the description fits the cluster, kept in the quality.
-		r.Quality = float64(subgroup.Intersect(d.Rows, targetBits(member))) / float64(max(1, inCluster))
-		if r.Quality < 0.5 || overlapsAny(d.Rows, d.Size, existing) {
+		if !found || overlapsAny(r.Rows, r.Size, existing) {
 			continue
 		}
 		cands = append(cands, cand{c, r, r.PValue})
@@ -408,10 +470,14 @@ func mostFrequent(a *Analysis, rows subgroup.Bitset, idents ...string) string {
 
 // firstNames are common first names per locale and gender.
 var firstNames = map[string]map[string][]string{
-	"en": {"f": {"Emma", "Olivia", "Grace", "Sophie", "Hannah", "Alice"}, "m": {"James", "Oliver", "Thomas", "Daniel", "Henry", "Jack"}},
-	"pl": {"f": {"Anna", "Natalia", "Katarzyna", "Magdalena", "Zofia", "Agnieszka"}, "m": {"Jan", "Piotr", "Tomasz", "Krzysztof", "Michał", "Paweł"}},
-	"vi": {"f": {"Lan", "Hoa", "Mai", "Linh", "Thảo", "Hương"}, "m": {"Minh", "Dũng", "Hùng", "Tuấn", "Nam", "Quang"}},
-	"ka": {"f": {"ნინო", "მარიამ", "თამარ", "ანა", "ეკა", "სალომე"}, "m": {"გიორგი", "დავით", "ლევან", "ნიკა", "ირაკლი", "ლუკა"}},
+	"en": {"f": {"Emma", "Olivia", "Grace", "Sophie", "Hannah", "Alice", "Charlotte", "Amelia", "Lucy", "Chloe", "Isla", "Ruby"},
+		"m": {"James", "Oliver", "Thomas", "Daniel", "Henry", "Jack", "William", "George", "Samuel", "Harry", "Leo", "Arthur"}},
+	"pl": {"f": {"Anna", "Natalia", "Katarzyna", "Magdalena", "Zofia", "Agnieszka", "Małgorzata", "Joanna", "Ewa", "Julia", "Maja", "Aleksandra"},
+		"m": {"Jan", "Piotr", "Tomasz", "Krzysztof", "Michał", "Paweł", "Andrzej", "Marcin", "Jakub", "Adam", "Łukasz", "Marek"}},
+	"vi": {"f": {"Lan", "Hoa", "Mai", "Linh", "Thảo", "Hương", "Trang", "Ngọc", "Phương", "Hằng", "Yến", "Nhung"},
+		"m": {"Minh", "Dũng", "Hùng", "Tuấn", "Nam", "Quang", "Huy", "Long", "Khánh", "Đức", "Phúc", "Bảo"}},
+	"ka": {"f": {"ნინო", "მარიამ", "თამარ", "ანა", "ეკა", "სალომე", "ნათია", "ქეთევან", "მაია", "ლიკა", "თეონა", "ხატია"},
+		"m": {"გიორგი", "დავით", "ლევან", "ნიკა", "ირაკლი", "ლუკა", "ზურაბ", "ალექსანდრე", "ბექა", "თორნიკე", "ვახტანგ", "შოთა"}},
 }
 
 // FirstName picks a first name for a persona, deterministically from key,

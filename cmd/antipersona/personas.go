@@ -310,7 +310,7 @@ left, each with the share of members, the share among all contacts and the lift.
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, s, err := m.openWorkspace(cmd.Context())
+			cfg, s, err := m.openWorkspace(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -348,7 +348,7 @@ left, each with the share of members, the share among all contacts and the lift.
 				if m.jsonOut {
 					return m.printJSON(ps[0])
 				}
-				m.printCard(ps[0])
+				m.printCard(ps[0], cfg.Currency)
 				return nil
 			}
 			kinds, err := loadKinds(cmd.Context(), s)
@@ -551,7 +551,7 @@ func (m *Main) printTopPersonas(ps []persona.Persona, kinds []kindSummary) {
 }
 
 // printCard prints one persona in full: figures, card, signals.
-func (m *Main) printCard(p personaOut) {
+func (m *Main) printCard(p personaOut, currency string) {
 	w := m.Stdout
 	fmt.Fprintf(w, "%s  %s\n", p.ID, p.Name)
 	fmt.Fprintf(w, "  %s\n\n", p.Description)
@@ -566,6 +566,10 @@ func (m *Main) printCard(p personaOut) {
 	if c := p.Card; c != nil {
 		fmt.Fprintf(w, "  revenue, profit   %.1f%% of net revenue, %.1f%% of profit\n", 100*c.RevenueShare, 100*c.ProfitShare)
 		fmt.Fprintf(w, "  conversion        %.1f%% against %.1f%% overall\n", 100*c.ConversionRate, 100*c.BaseConversion)
+		if c.CLV != nil && c.BaseCLV != nil {
+			fmt.Fprintf(w, "  predicted CLV     %.0f %s per contact (95%% CI %.0f-%.0f, %d contacts) against %.0f overall\n",
+				c.CLV.Mean, currency, c.CLV.Low, c.CLV.High, c.CLV.N, *c.BaseCLV)
+		}
 		if len(c.Traits) > 0 {
 			fmt.Fprintln(w, "\n  What sets them apart (share in the persona, 95% CI, share overall, lift):")
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
