@@ -610,7 +610,9 @@ func (m *Main) printKinds(kinds []kindSummary) {
 		case k.Contacts == 0:
 			note = "none of them"
 		case k.Personas == 0:
-			note = "no group of traits where most are of this kind"
+			note = "no group of traits in which enough are of this kind (personas.min_target_rate)"
+		case k.Personas == 1:
+			note = "1 persona"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%d contacts\t%.1f%%\t%s\n", k.Kind, k.Label, k.Contacts, 100*k.Share, note)
 	}
