@@ -42,6 +42,56 @@ type Config struct {
 	Personas   Personas   `yaml:"personas"`
 	CLV        CLV        `yaml:"clv"`
 	Store      Store      `yaml:"store"`
+	// Declared are the personas the team wrote, checked by antipersona audit.
+	Declared []DeclaredPersona `yaml:"declared_personas"`
+	Audit    Audit             `yaml:"audit"`
+}
+
+// DeclaredPersona is a persona written by the team: a name, free text, and
+// named conditions in CEL over trait and feature identifiers; the persona
+// is their conjunction. In YAML the conditions are a mapping of name to
+// expression (kept in order) or a list of {name, expr}.
+type DeclaredPersona struct {
+	Name        string          `yaml:"name"`
+	Description string          `yaml:"description"`
+	Conditions  NamedConditions `yaml:"conditions"`
+}
+
+// NamedConditions are the named CEL conditions of a declared persona.
+type NamedConditions []segments.Rule
+
+// UnmarshalYAML reads a mapping (name: expression) or a list of {name,
+// expr}.
+func (n *NamedConditions) UnmarshalYAML(v *yaml.Node) error {
+	switch v.Kind {
+	case yaml.MappingNode:
+		out := NamedConditions{}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, e := v.Content[i], v.Content[i+1]
+			if e.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: condition %q: the expression must be a string", e.Line, k.Value)
+			}
+			out = append(out, segments.Rule{Name: k.Value, Expr: e.Value})
+		}
+		*n = out
+		return nil
+	case yaml.SequenceNode:
+		var rules []segments.Rule
+		if err := v.Decode(&rules); err != nil {
+			return err
+		}
+		*n = rules
+		return nil
+	}
+	return fmt.Errorf("line %d: conditions must be a mapping of name to expression or a list of {name, expr}", v.Line)
+}
+
+// Audit tunes antipersona audit.
+type Audit struct {
+	// MinLift is the smallest effect of a condition that counts as
+	// discriminating: conversion inside against outside between 1/MinLift
+	// and MinLift is pseudo-profiling, however significant.
+	MinLift float64 `yaml:"min_lift"`
 }
 
 // CLV tunes the customer lifetime value models of the build (package clv).
@@ -218,6 +268,8 @@ func Default() Config {
 			MaxOverlap: 0.9,
 			Seed:       1,
 		},
+		Audit:    Audit{MinLift: 1.2},
+		Declared: []DeclaredPersona{},
 		Personas: Personas{Depth: 3, Positive: 6, PerKind: 3, MinTargetRate: 0.4, Negative: map[string]NegativeOverride{}},
 		Segments: Segments{
 			RFMNames: segments.DefaultRFMNames(),
@@ -369,6 +421,27 @@ func (c *Config) Validate() error {
 	}
 	if c.Personas.PerKind < 1 {
 		return bad("personas.per_kind", "must be at least 1")
+	}
+	if c.Audit.MinLift <= 1 {
+		return bad("audit.min_lift", "must be above 1, got %g", c.Audit.MinLift)
+	}
+	declared := map[string]bool{}
+	for i, d := range c.Declared {
+		field := fmt.Sprintf("declared_personas[%d]", i)
+		switch {
+		case strings.TrimSpace(d.Name) == "":
+			return bad(field, "a declared persona needs a name")
+		case declared[d.Name]:
+			return bad(field, "two declared personas are named %q", d.Name)
+		case len(d.Conditions) == 0:
+			return bad(field, "declared persona %q has no condition", d.Name)
+		}
+		declared[d.Name] = true
+		for j, r := range d.Conditions {
+			if strings.TrimSpace(r.Name) == "" || strings.TrimSpace(r.Expr) == "" {
+				return bad(fmt.Sprintf("%s.conditions[%d]", field, j), "a condition needs a name and an expression")
+			}
+		}
 	}
 	for k := range c.Personas.Negative {
 		switch k {

@@ -101,3 +101,37 @@ func TestStoreSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclaredPersonas reads both forms of conditions (a mapping keeps its
+// order) and rejects declared personas without a name or a condition.
+func TestDeclaredPersonas(t *testing.T) {
+	c, err := Parse(strings.NewReader(`declared_personas:
+  - name: Urban wellness women
+    description: Big city, 30-40.
+    conditions:
+      women: gender == "female"
+      thirties: age >= 30 && age <= 40
+      wellness: '"yoga" in interests'
+  - name: Listed
+    conditions:
+      - {name: pro, expr: 'occupation == "Working Professional"'}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Declared) != 2 || len(c.Declared[0].Conditions) != 3 || c.Declared[0].Conditions[2].Name != "wellness" ||
+		c.Declared[0].Conditions[2].Expr != `"yoga" in interests` || c.Declared[1].Conditions[0].Name != "pro" {
+		t.Fatalf("declared personas %+v", c.Declared)
+	}
+	for _, bad := range []string{
+		"declared_personas:\n  - name: x\n",
+		"declared_personas:\n  - conditions: {a: 'age > 3'}\n",
+		"declared_personas:\n  - name: x\n    conditions: {a: 'age > 3'}\n  - name: x\n    conditions: {a: 'age > 3'}\n",
+		"declared_personas:\n  - name: x\n    conditions: 'age > 3'\n",
+		"audit:\n  min_lift: 0.9\n",
+	} {
+		if _, err := Parse(strings.NewReader(bad)); err == nil {
+			t.Errorf("accepted:\n%s", bad)
+		}
+	}
+}

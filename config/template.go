@@ -167,6 +167,24 @@ personas:
   #   fast_churner: {enabled: false}
   negative: {}
 
+# Personas the team wrote, checked against the data by 'antipersona audit': a
+# name, a description and named conditions in CEL over trait and feature
+# identifiers ('antipersona traits', docs/features.md); the persona is their
+# conjunction. For example:
+#   - name: Urban wellness women
+#     description: Big city, health-conscious, 30-40, values quality.
+#     conditions:
+#       women: gender == "female"
+#       thirties: age >= 30 && age <= 40
+#       wellness: '"yoga" in interests'
+declared_personas: []
+
+audit:
+  # A condition whose converted contacts are less than min_lift times as
+  # common inside as outside (or the inverse) is pseudo-profiling, however
+  # significant.
+  min_lift: 1.2
+
 store:
   # Cap on the embedded store's memory (e.g. 8GB); empty: 80 % of the
   # machine's memory. Above it the store spills to disk (slower).

@@ -561,3 +561,15 @@ func (s *Store) ReplaceCLVPredictions(ctx context.Context, ps []CLVPrediction) e
 	return s.replaceTable(ctx, "clv_predictions",
 		"contact_id VARCHAR, predicted_purchases DOUBLE, p_alive DOUBLE, predicted_revenue DOUBLE", w)
 }
+
+// PersonaMembers calls fn with each member of the last build's personas of
+// kind (positive or negative): the persona's id and the contact's.
+func (s *Store) PersonaMembers(ctx context.Context, kind string, fn func(personaID, contactID string) error) error {
+	if err := s.needTable(ctx, "persona_members"); err != nil {
+		return err
+	}
+	return s.Scan(ctx, "SELECT m.persona_id, m.contact_id FROM persona_members m JOIN personas p ON p.id = m.persona_id WHERE p.kind = "+
+		quoteLit(kind)+" ORDER BY m.persona_id, m.contact_id", func(v []any) error {
+		return fn(v[0].(string), v[1].(string))
+	})
+}

@@ -182,26 +182,3 @@ func TestClusterPersonas(t *testing.T) {
 		t.Errorf("duplicate cluster persona kept: %+v", dup)
 	}
 }
-
-// TestMeanCI checks the card's CLV mean and interval by hand: rows 0-2 of
-// 1, 2, 3 have mean 2 and sample standard deviation 1, so the interval is
-// 2 ± 1.96/√3 = 2 ± 1.1316; NaN rows are skipped; one value is too few.
-func TestMeanCI(t *testing.T) {
-	x := []float64{1, 2, 3, 4, math.NaN()}
-	b := subgroup.NewBitset(len(x))
-	for _, i := range []int{0, 1, 2, 4} {
-		b.Set(i)
-	}
-	m, ok := meanCI(x, b)
-	if !ok || m.N != 3 || math.Abs(m.Mean-2) > 1e-12 || math.Abs(m.High-3.1316) > 1e-4 || math.Abs(m.Low-0.8684) > 1e-4 {
-		t.Errorf("meanCI = %+v, %v; want mean 2, 0.8684-3.1316, n 3", m, ok)
-	}
-	if all, _ := meanCI(x, nil); all.N != 4 || all.Mean != 2.5 {
-		t.Errorf("over all rows: %+v, want mean 2.5 of 4", all)
-	}
-	one := subgroup.NewBitset(len(x))
-	one.Set(3)
-	if _, ok := meanCI(x, one); ok {
-		t.Error("one value gave an interval")
-	}
-}

@@ -38,8 +38,8 @@ type Card struct {
 	// feature predicted_clv: the CLV models' value where they apply, else
 	// the historic value) with its 95 % confidence interval, and BaseCLV the
 	// mean over all contacts; absent when the build has no such feature.
-	CLV     *MeanCI  `json:"clv,omitempty"`
-	BaseCLV *float64 `json:"base_clv,omitempty"`
+	CLV     *subgroup.MeanCI `json:"clv,omitempty"`
+	BaseCLV *float64         `json:"base_clv,omitempty"`
 	// Traits are the most distinguishing traits and behaviours, at most
 	// three per dimension, strongest first.
 	Traits []Trait `json:"traits"`
@@ -127,41 +127,12 @@ func newCardBuilder(a *Analysis, converted []bool, value, profit []float64, loca
 		baseConversion: float64(conv) / float64(max(1, len(converted))), locale: locale, usedNames: map[string]bool{}}
 	for _, c := range a.Behaviour {
 		if c.Ident == "predicted_clv" && c.Num != nil {
-			if m, ok := meanCI(c.Num, nil); ok {
+			if m, ok := subgroup.Mean(c.Num, nil); ok {
 				cb.clv, cb.baseCLV = c.Num, m.Mean
 			}
 		}
 	}
 	return cb
-}
-
-// MeanCI is a mean with its 95 % confidence interval (normal
-// approximation, the sample standard deviation over the square root of n).
-type MeanCI struct {
-	Mean float64 `json:"mean"`
-	Low  float64 `json:"low"`
-	High float64 `json:"high"`
-	N    int     `json:"n"`
-}
-
-// meanCI is the mean of the values of x (NaN skipped) at the rows of b
-// (all rows when b is nil); false with fewer than two values.
-func meanCI(x []float64, b subgroup.Bitset) (MeanCI, bool) {
-	var n, mean, m2 float64
-	for i, v := range x {
-		if math.IsNaN(v) || b != nil && !b.Has(i) {
-			continue
-		}
-		n++ // Welford
-		d := v - mean
-		mean += d / n
-		m2 += d * (v - mean)
-	}
-	if n < 2 {
-		return MeanCI{}, false
-	}
-	half := 1.96 * math.Sqrt(m2/(n-1)/n)
-	return MeanCI{Mean: mean, Low: mean - half, High: mean + half, N: int(n)}, true
 }
 
 // persona makes the buyer persona of result r (whose target is the
@@ -188,7 +159,7 @@ func (cb *cardBuilder) persona(id, basis string, r subgroup.Result) Persona {
 	}
 	card.ConversionRate = float64(in) / float64(r.Size)
 	if cb.clv != nil {
-		if m, ok := meanCI(cb.clv, r.Rows); ok {
+		if m, ok := subgroup.Mean(cb.clv, r.Rows); ok {
 			card.CLV, card.BaseCLV = &m, &cb.baseCLV
 		}
 	}

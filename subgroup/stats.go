@@ -155,3 +155,34 @@ func (a *adjuster) adjust(p float64, c Correction) float64 {
 	i := sort.SearchFloat64s(a.sorted, p)
 	return a.adj[min(i, len(a.adj)-1)]
 }
+
+// MeanCI is a mean with its 95 % confidence interval (normal
+// approximation: the sample standard deviation over the square root of n)
+// and the number of values. With fewer than two values the interval is the
+// mean itself (0 without values).
+type MeanCI struct {
+	Mean float64 `json:"mean"`
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+	N    int     `json:"n"`
+}
+
+// Mean is the mean of the values of x (NaN skipped) at the rows of b (all
+// rows when b is nil) with its interval; false with fewer than two values.
+func Mean(x []float64, b Bitset) (MeanCI, bool) {
+	var n, mean, m2 float64
+	for i, v := range x {
+		if math.IsNaN(v) || b != nil && !b.Has(i) {
+			continue
+		}
+		n++ // Welford
+		d := v - mean
+		mean += d / n
+		m2 += d * (v - mean)
+	}
+	if n < 2 {
+		return MeanCI{Mean: mean, Low: mean, High: mean, N: int(n)}, false
+	}
+	half := 1.959963984540054 * math.Sqrt(m2/(n-1)/n)
+	return MeanCI{Mean: mean, Low: mean - half, High: mean + half, N: int(n)}, true
+}
