@@ -8,6 +8,7 @@
 package audit
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -15,6 +16,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/subgroup"
 )
 
@@ -34,6 +36,10 @@ type Input struct {
 	Revenue, Profit   []float64 // net revenue and profit per contact; NaN counts as 0
 	// Negatives are the negative personas with their members.
 	Negatives []Negative
+	// Traits, when not nil, are the contacts' lead-time traits (rows in
+	// the same order): the missed buyer groups and the suggested persona
+	// are searched in them.
+	Traits *persona.Analysis
 }
 
 // Negative is a negative persona and its members.
@@ -52,6 +58,12 @@ type Options struct {
 	// 1/MinLift and MinLift is pseudo-profiling, however significant;
 	// default 1.2.
 	MinLift float64
+	// Search tunes the search of missed groups (minimum size and support,
+	// significance, overlap).
+	Search subgroup.Options
+	// KeepShare is the least share of the declared persona's revenue
+	// (customers without revenue) a suggested persona keeps; default 0.7.
+	KeepShare float64
 }
 
 // Report is the audit of one declared persona. Field names in JSON are
@@ -83,7 +95,14 @@ type Report struct {
 	ProfitShare     float64           `json:"profit_share"`
 	Conditions      []ConditionReport `json:"conditions"`
 	NegativeOverlap []Overlap         `json:"negative_overlap"`
-	Verdict         string            `json:"verdict"`
+	// MissedGroups are the biggest buyer groups outside the persona (with
+	// Input.Traits), biggest share of revenue first.
+	MissedGroups []MissedGroup `json:"missed_groups"`
+	// SuggestedConditions are the CEL conditions of a tightened persona
+	// (with Input.Traits); Suggested has its figures.
+	SuggestedConditions []string    `json:"suggested_conditions"`
+	Suggested           *Suggestion `json:"suggested,omitempty"`
+	Verdict             string      `json:"verdict"`
 }
 
 // ConditionReport says how much one condition, on its own, tells buyers
@@ -124,13 +143,16 @@ type Overlap struct {
 }
 
 // Run audits one declared persona.
-func Run(in Input, opt Options) (Report, error) {
+func Run(ctx context.Context, in Input, opt Options) (Report, error) {
 	n := len(in.Converted)
 	if opt.Alpha <= 0 {
 		opt.Alpha = 0.05
 	}
 	if opt.MinLift <= 1 {
 		opt.MinLift = 1.2
+	}
+	if opt.KeepShare <= 0 || opt.KeepShare > 1 {
+		opt.KeepShare = 0.7
 	}
 	if len(in.Conditions) == 0 {
 		return Report{}, fmt.Errorf("audit %q: a declared persona needs at least one condition", in.Name)
@@ -235,6 +257,21 @@ func Run(in Input, opt Options) (Report, error) {
 	if r.NegativeOverlap == nil {
 		r.NegativeOverlap = []Overlap{}
 	}
+	r.MissedGroups, r.SuggestedConditions = []MissedGroup{}, []string{}
+	if in.Traits != nil {
+		if len(in.Traits.IDs) != n {
+			return Report{}, fmt.Errorf("audit %q: traits of %d contacts, the contacts %d", in.Name, len(in.Traits.IDs), n)
+		}
+		var err error
+		if r.MissedGroups, err = missedGroups(ctx, in.Traits, matched, in.Converted, in.Revenue, opt.Search); err != nil {
+			return Report{}, err
+		}
+		s, err := suggest(in.Traits, in, r, matched, opt.KeepShare, max(1, opt.Search.MinSize))
+		if err != nil {
+			return Report{}, err
+		}
+		r.Suggested, r.SuggestedConditions = &s, s.Conditions
+	}
 	r.Verdict = verdict(r)
 	return r, nil
 }
@@ -331,6 +368,23 @@ func verdict(r Report) string {
 	}
 	if len(pseudo) > 0 {
 		s = append(s, fmt.Sprintf("Pseudo-profiling: %s %s not tell buyers apart.", strings.Join(pseudo, ", "), map[bool]string{true: "does", false: "do"}[len(pseudo) == 1]))
+	}
+	var against []string
+	for _, c := range r.Conditions {
+		if !c.Pseudo && c.Lift < 1 {
+			against = append(against, fmt.Sprintf("%q (buyers %.2f× as likely)", c.Name, c.Lift))
+		}
+	}
+	if len(against) > 0 {
+		s = append(s, fmt.Sprintf("%s %s non-buyers.", strings.Join(against, ", "), map[bool]string{true: "picks", false: "pick"}[len(against) == 1]))
+	}
+	if len(r.MissedGroups) > 0 {
+		g := r.MissedGroups[0]
+		if g.RevenueShare > 0 {
+			s = append(s, fmt.Sprintf("%.0f%% of the revenue comes from %s outside the persona: it misses them.", 100*g.RevenueShare, g.Description))
+		} else {
+			s = append(s, fmt.Sprintf("%.0f%% of the customers are %s outside the persona: it misses them.", 100*g.CustomerShare, g.Description))
+		}
 	}
 	if len(r.NegativeOverlap) > 0 && r.NegativeOverlap[0].Share >= 0.2 {
 		o := r.NegativeOverlap[0]

@@ -1,8 +1,15 @@
 package audit
 
 import (
+	"context"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/persona"
+	"github.com/antipersona/antipersona/subgroup"
 )
 
 // fixture repeats a block of ten contacts `times` times. In a block, rows
@@ -36,7 +43,7 @@ func fixture(times int) Input {
 // so 0.4 (p 0.5271, P(χ²₁ > 0.4)) for one block and 40 (p 2.5e-10) for a
 // hundred.
 func TestRunByHand(t *testing.T) {
-	r, err := Run(fixture(1), Options{})
+	r, err := Run(context.Background(), fixture(1), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +74,7 @@ func TestRunByHand(t *testing.T) {
 			t.Errorf("%s: not flagged with p %.3g on ten contacts", c.Name, c.PValue)
 		}
 	}
-	big, err := Run(fixture(100), Options{})
+	big, err := Run(context.Background(), fixture(100), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +85,7 @@ func TestRunByHand(t *testing.T) {
 		}
 	}
 	// A lift of 1.5 is inside the band when MinLift is 2.
-	wide, _ := Run(fixture(100), Options{MinLift: 2})
+	wide, _ := Run(context.Background(), fixture(100), Options{MinLift: 2})
 	if !wide.Conditions[0].Pseudo {
 		t.Error("lift 1.5 with MinLift 2: not flagged")
 	}
@@ -93,7 +100,7 @@ func TestNegativeOverlap(t *testing.T) {
 		neg.Members[10*b], neg.Members[10*b+1] = true, true
 	}
 	in.Negatives = []Negative{neg, {ID: "neg-y-1", Members: make([]bool, 20)}}
-	r, err := Run(in, Options{})
+	r, err := Run(context.Background(), in, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,10 +112,72 @@ func TestNegativeOverlap(t *testing.T) {
 func TestRunErrors(t *testing.T) {
 	in := fixture(1)
 	in.Conditions[1].Holds = in.Conditions[1].Holds[:5]
-	if _, err := Run(in, Options{}); err == nil {
+	if _, err := Run(context.Background(), in, Options{}); err == nil {
 		t.Error("a condition of the wrong length: no error")
 	}
-	if _, err := Run(Input{Name: "empty"}, Options{}); err == nil {
+	if _, err := Run(context.Background(), Input{Name: "empty"}, Options{}); err == nil {
 		t.Error("no condition: no error")
+	}
+}
+
+// TestMissedAndSuggested plants, in 2,000 contacts: a region that
+// discriminates (north converts 60 %, south 20 %), a coin flip that does
+// not, and outside the persona a "gold" tier converting 90 % with high
+// revenue. The persona "north AND coin" must keep north and drop the coin,
+// and name tier = gold as the biggest group it misses.
+func TestMissedAndSuggested(t *testing.T) {
+	const n = 2000
+	a := &persona.Analysis{}
+	region := persona.NewColumn("region", "region", antipersona.TraitCategory, antipersona.DimensionGeographic, n)
+	tier := persona.NewColumn("tier", "tier", antipersona.TraitCategory, antipersona.DimensionSocioEconomic, n)
+	in := Input{Name: "north coins", Conditions: []Condition{{Name: "north", Expr: `region == "north"`}, {Name: "coin", Expr: "coin"}}}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range n {
+		a.IDs = append(a.IDs, fmt.Sprint(i))
+		north, coin, gold := i%2 == 0, rng.IntN(2) == 0, i%10 == 1 // gold: south only
+		region.Str[i], tier.Str[i] = "south", "basic"
+		if north {
+			region.Str[i] = "north"
+		}
+		if gold {
+			tier.Str[i] = "gold"
+		}
+		var conv bool
+		switch {
+		case gold:
+			conv = i%100 < 90
+		case north:
+			conv = (i/4)%5 < 3 // 60 %
+		default:
+			conv = (i/4)%5 < 1 // 20 %
+		}
+		rev := 0.0
+		if conv {
+			rev = 100
+			if gold {
+				rev = 1000
+			}
+		}
+		in.Converted, in.Revenue, in.Profit = append(in.Converted, conv), append(in.Revenue, rev), append(in.Profit, rev/10)
+		in.Conditions[0].Holds = append(in.Conditions[0].Holds, north)
+		in.Conditions[1].Holds = append(in.Conditions[1].Holds, coin)
+	}
+	a.Traits = []persona.Column{region, tier}
+	in.Traits = a
+	r, err := Run(context.Background(), in, Options{Search: subgroup.Options{MinSize: 30}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Conditions[0].Pseudo || !r.Conditions[1].Pseudo {
+		t.Errorf("north pseudo %v, coin pseudo %v", r.Conditions[0].Pseudo, r.Conditions[1].Pseudo)
+	}
+	if len(r.MissedGroups) == 0 || r.MissedGroups[0].Description != "tier = gold" {
+		t.Fatalf("missed groups %+v, want tier = gold first", r.MissedGroups)
+	}
+	if g := r.MissedGroups[0]; g.CEL != `tier == "gold"` || g.Outside != 200 {
+		t.Errorf("missed group %+v: want CEL tier == \"gold\" and 200 contacts outside", g)
+	}
+	if r.Suggested == nil || len(r.SuggestedConditions) == 0 || r.SuggestedConditions[0] != `region == "north"` || len(r.Suggested.Dropped) != 1 || r.Suggested.Dropped[0] != "coin" {
+		t.Errorf("suggested %v (%+v), want region == \"north\" kept and coin dropped", r.SuggestedConditions, r.Suggested)
 	}
 }

@@ -192,4 +192,8 @@
 //   - truth.csv: contact_id, archetype, is_negative, period2_archetype,
 //     period2_is_negative.
 //   - periods.json: period1_start, period1_end, period2_end.
+//   - declared_personas.yaml: the persona the shop's team wrote ("young
+//     urban trend-setters", DeclaredPersonas), to audit with
+//     'antipersona audit --file'; its big_city condition is
+//     pseudo-profiling by construction and it leaves out hidden_retirees.
 package generate

@@ -167,6 +167,9 @@ func Shop(ctx context.Context, opt Options) (Summary, error) {
 	if err := writePeriods(filepath.Join(opt.Out, "periods.json")); err != nil {
 		return Summary{}, err
 	}
+	if err := os.WriteFile(filepath.Join(opt.Out, DeclaredFile), []byte(DeclaredPersonas), 0o644); err != nil {
+		return Summary{}, fmt.Errorf("write %s: %w", DeclaredFile, err)
+	}
 
 	var files [numOut]*os.File
 	var ws [numOut]*bufio.Writer
@@ -332,6 +335,28 @@ loop:
 	}
 	return total, spend, nil
 }
+
+// DeclaredFile is the file in which the shop declares its own persona.
+const DeclaredFile = "declared_personas.yaml"
+
+// DeclaredPersonas is the persona the shop's marketing team wrote, as a
+// declared_personas list for antipersona.yaml or 'antipersona audit
+// --file': the "young urban trend-setters" a boutique imagines. Planted in
+// it: big_city is pseudo-profiling by construction (a contact's city is
+// drawn from the country's cities whatever the archetype), and the
+// persona's age limit leaves out hidden_retirees, the shop's most
+// profitable group.
+const DeclaredPersonas = `declared_personas:
+  - name: Young urban trend-setters
+    description: >-
+      The shop's own persona: young people from the big cities who follow
+      fashion and beauty and shop on their phones.
+    conditions:
+      young: age >= 18 && age <= 35
+      big_city: city in ["Warszawa", "Kraków", "TP Hồ Chí Minh", "Hà Nội", "Tbilisi", "თბილისი"]
+      trendy: '"fashion" in interests || "beauty" in interests'
+      mobile: device == "mobile"
+`
 
 func writePeriods(path string) error {
 	s := `{"period1_start": "` + Period1Start + `", "period1_end": "` + Period1End +

@@ -171,6 +171,10 @@ func containsCol(cols []Column, ident string) bool {
 	return false
 }
 
+// LeadTimeAttrs returns the attribute indexes (in Index's table) of the
+// lead-time traits.
+func (a *Analysis) LeadTimeAttrs() []int { return a.attrs(false, nil) }
+
 // attrs returns the attribute indexes of the traits, and with behaviour
 // also those of the behaviour columns not in exclude.
 func (a *Analysis) attrs(behaviour bool, exclude []string) []int {

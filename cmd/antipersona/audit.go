@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -14,7 +15,9 @@ import (
 	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/duckdb"
+	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/segments"
+	"github.com/antipersona/antipersona/subgroup"
 )
 
 func (m *Main) auditCommand() *cobra.Command {
@@ -69,7 +72,7 @@ docs/features.md); a type error names the persona, the condition and the positio
 			if len(declared) == 0 {
 				return antipersona.Errorf(antipersona.ENOTFOUND, "no declared persona: add declared_personas to %s or pass --file", config.FileName)
 			}
-			reports, err := runAudits(cmd.Context(), s, declared, audit.Options{Alpha: cfg.Thresholds.Alpha, MinLift: cfg.Audit.MinLift})
+			reports, err := runAudits(cmd.Context(), s, declared, auditOptions(cfg))
 			if err != nil {
 				return err
 			}
@@ -138,9 +141,30 @@ func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredP
 			}
 		}
 	}
+	// The lead-time traits (not personal data), for the missed groups and
+	// the suggestion.
+	traits, err := s.Traits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := &persona.Analysis{}
+	var traitPos []int
+	for _, t := range traits {
+		if t.PII {
+			continue
+		}
+		a.Traits = append(a.Traits, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, 0))
+		if !need[t.Ident] {
+			need[t.Ident] = true
+			names = append(names, t.Ident)
+		}
+	}
 	pos := map[string]int{}
 	for i, n := range names {
 		pos[n] = i
+	}
+	for _, c := range a.Traits {
+		traitPos = append(traitPos, pos[c.Ident])
 	}
 	inputs := make([]audit.Input, len(declared))
 	evals := make([]*segments.Evaluator, len(declared))
@@ -158,6 +182,11 @@ func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredP
 	index := map[string]int{}
 	err = s.ScanFeatures(ctx, names, func(id string, vals []any) error {
 		index[id] = len(converted)
+		a.IDs = append(a.IDs, id)
+		for c := range a.Traits {
+			growColumn(&a.Traits[c])
+			setValue(&a.Traits[c], len(converted), vals[traitPos[c]])
+		}
 		conv, _ := vals[0].(bool)
 		converted = append(converted, conv)
 		revenue, profit = append(revenue, numOrNaN(vals[1])), append(profit, numOrNaN(vals[2]))
@@ -186,7 +215,8 @@ func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredP
 	out := make([]audit.Report, len(declared))
 	for i := range declared {
 		inputs[i].Converted, inputs[i].Revenue, inputs[i].Profit, inputs[i].Negatives = converted, revenue, profit, negatives
-		if out[i], err = audit.Run(inputs[i], opt); err != nil {
+		inputs[i].Traits = a
+		if out[i], err = audit.Run(ctx, inputs[i], opt); err != nil {
 			return nil, err
 		}
 	}
@@ -241,16 +271,65 @@ func (m *Main) printAudit(r audit.Report, currency string) {
 	fmt.Fprintln(tw, "    CONDITION\tMATCHED\tCONVERSION IN\tOUT\tLIFT\tINFO GAIN (BITS)\tP ADJ\tVERDICT")
 	for _, c := range r.Conditions {
 		v := "discriminates"
-		if c.Pseudo {
+		switch {
+		case c.Pseudo:
 			v = "PSEUDO-PROFILING"
+		case c.Lift < 1:
+			v = "against buyers"
 		}
 		fmt.Fprintf(tw, "    %s\t%d\t%.1f%%\t%.1f%%\t%.2f\t%.4f\t%s\t%s: %s\n", c.Name, c.Matched, 100*c.RateIn, 100*c.RateOut, c.Lift, c.InformationGain, pval(c.PAdjusted), v, c.Reason)
 	}
 	tw.Flush()
+	if len(r.MissedGroups) > 0 {
+		fmt.Fprintln(w, "\n  The biggest buyer groups it misses (their members outside the persona):")
+		for _, g := range r.MissedGroups {
+			fmt.Fprintf(w, "    %s: %d customers outside the persona, %.1f%% of all revenue, %.1f%% of all customers, converting %.1f%%\n",
+				g.Description, g.Customers, 100*g.RevenueShare, 100*g.CustomerShare, 100*g.ConversionRate)
+		}
+	}
+	if g := r.Suggested; g != nil {
+		fmt.Fprintln(w, "\n  Suggested persona (CEL, the conditions joined by &&):")
+		if len(g.Conditions) == 0 {
+			fmt.Fprintf(w, "    none: no condition of it tells buyers apart (dropped: %s); see the groups it misses\n", strings.Join(g.Dropped, ", "))
+		} else {
+			for _, c := range g.Conditions {
+				fmt.Fprintf(w, "    %s\n", c)
+			}
+			fmt.Fprintf(w, "    -> %d contacts, conversion %.1f%%, %.1f%% of the customers, %.1f%% of the revenue", g.Matched, 100*g.ConversionRate, 100*g.CustomerShare, 100*g.RevenueShare)
+			if len(g.Dropped) > 0 {
+				fmt.Fprintf(w, "; dropped: %s", strings.Join(g.Dropped, ", "))
+			}
+			fmt.Fprintln(w)
+		}
+	}
 	if len(r.NegativeOverlap) > 0 {
-		fmt.Fprintln(w, "\n  Overlap with the negative personas (share of the persona's contacts):")
+		fmt.Fprintln(w, "\n  Overlap with the negative personas (share of the persona's contacts; the largest of each kind, --json lists all):")
+		kinds := map[string]bool{}
 		for _, o := range r.NegativeOverlap {
+			if kinds[o.Kind] || o.Share < 0.01 {
+				continue
+			}
+			kinds[o.Kind] = true
 			fmt.Fprintf(w, "    %5.1f%%  %d contacts  %s (%s)\n", 100*o.Share, o.Contacts, o.Name, o.ID)
 		}
 	}
+}
+
+// growColumn adds one missing value at the end of c.
+func growColumn(c *persona.Column) {
+	switch {
+	case c.Num != nil || c.Type == antipersona.TraitNumber || c.Type == antipersona.TraitBoolean || c.Type == antipersona.TraitDate:
+		c.Num = append(c.Num, math.NaN())
+	case c.Type == antipersona.TraitMulti:
+		c.List = append(c.List, nil)
+	default:
+		c.Str = append(c.Str, "")
+	}
+}
+
+// auditOptions are the audit's settings from the configuration.
+func auditOptions(cfg config.Config) audit.Options {
+	return audit.Options{Alpha: cfg.Thresholds.Alpha, MinLift: cfg.Audit.MinLift, Search: subgroup.Options{
+		Depth: cfg.Personas.Depth, MinSize: cfg.Thresholds.MinSize, MinSupport: cfg.Thresholds.MinSupport,
+		Alpha: cfg.Thresholds.Alpha, MaxOverlap: cfg.Thresholds.MaxOverlap}}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,6 +81,11 @@ func TestAuditLeads(t *testing.T) {
 	}
 	if got.Conditions[0].Pseudo || !got.Conditions[1].Pseudo {
 		t.Errorf("pseudo: professional %v, mumbai %v; want false, true", got.Conditions[0].Pseudo, got.Conditions[1].Pseudo)
+	}
+	// The suggestion keeps the occupation and drops the city.
+	if len(got.SuggestedConditions) == 0 || got.SuggestedConditions[0] != `what_is_your_current_occupation == "Working Professional"` ||
+		got.Suggested == nil || !slices.Equal(got.Suggested.Dropped, []string{"mumbai"}) {
+		t.Errorf("suggested %v (%+v)", got.SuggestedConditions, got.Suggested)
 	}
 	if !strings.Contains(got.Verdict, `"mumbai"`) {
 		t.Errorf("verdict %q does not name the pseudo-profiling condition", got.Verdict)

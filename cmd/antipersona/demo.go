@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/duckdb"
+	"github.com/antipersona/antipersona/generate"
 )
 
 // demoFiles are the generated files in ingest order. Orders come before
@@ -108,6 +111,11 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 	if err := m.runInit(ctx, res.Workspace); err != nil {
 		return res, err
 	}
+	// The shop's own persona, written by its team, goes into the
+	// workspace's configuration for the audit.
+	if err := declareShopPersona(res.Workspace, filepath.Join(res.Data, generate.DeclaredFile)); err != nil {
+		return res, err
+	}
 	cfg, s, err := m.openWorkspace(ctx)
 	if err != nil {
 		return res, err
@@ -166,8 +174,12 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 		}
 		fmt.Fprintf(m.Stdout, "\n%d persona avatars (SVG) in %s\n", len(ps), dir)
 		m.printPredictionSummary(ctx, s)
+		if err := m.printDemoAudit(ctx, cfg, s); err != nil {
+			return res, err
+		}
 		fmt.Fprintf(m.Stdout, "\nDone in %s. Next (with the binary from 'make build' on your PATH):\n", time.Since(start).Round(time.Second))
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s personas\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s audit\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s segments\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s assignments --out assignments.csv\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s status\n", res.Workspace)
@@ -198,4 +210,56 @@ func readPeriods(path string) (periods, error) {
 		return p, fmt.Errorf("read %s: %w", path, err)
 	}
 	return p, nil
+}
+
+// declareShopPersona puts the declared personas of the generated shop
+// (file, a declared_personas list) into the workspace's antipersona.yaml in
+// place of its empty list.
+func declareShopPersona(ws, file string) error {
+	decl, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(ws, config.FileName)
+	cfg, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	const empty = "\ndeclared_personas: []\n"
+	if !strings.Contains(string(cfg), empty) {
+		return fmt.Errorf("%s: no empty declared_personas list to fill", path)
+	}
+	return os.WriteFile(path, []byte(strings.Replace(string(cfg), empty, "\n"+string(decl), 1)), 0o644)
+}
+
+// printDemoAudit prints the audit of the shop's declared personas in a few
+// lines.
+func (m *Main) printDemoAudit(ctx context.Context, cfg config.Config, s *duckdb.Store) error {
+	if len(cfg.Declared) == 0 {
+		return nil
+	}
+	reports, err := runAudits(ctx, s, cfg.Declared, auditOptions(cfg))
+	if err != nil {
+		return err
+	}
+	out := m.Stdout
+	for _, r := range reports {
+		fmt.Fprintf(out, "\nThe shop's own persona, audited: %q\n", r.Name)
+		fmt.Fprintf(out, "  %d contacts, converting %.1f%% against %.1f%% overall\n", r.Matched, 100*r.ConversionRate, 100*r.BaseConversionRate)
+		for _, c := range r.Conditions {
+			v := "discriminates"
+			switch {
+			case c.Pseudo:
+				v = "PSEUDO-PROFILING"
+			case c.Lift < 1:
+				v = "against buyers"
+			}
+			fmt.Fprintf(out, "  %-10s %-16s %s\n", c.Name, v, c.Reason)
+		}
+		if len(r.MissedGroups) > 0 {
+			g := r.MissedGroups[0]
+			fmt.Fprintf(out, "  biggest buyer group it misses: %s (%.0f%% of all revenue, converting %.0f%%)\n", g.Description, 100*g.RevenueShare, 100*g.ConversionRate)
+		}
+	}
+	return nil
 }
