@@ -573,3 +573,6 @@ func (s *Store) PersonaMembers(ctx context.Context, kind string, fn func(persona
 		return fn(v[0].(string), v[1].(string))
 	})
 }
+
+// NeedFeatures returns ENOTFOUND when no build has made the features yet.
+func (s *Store) NeedFeatures(ctx context.Context) error { return s.needTable(ctx, "features") }

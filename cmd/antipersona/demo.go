@@ -177,9 +177,21 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 		if err := m.printDemoAudit(ctx, cfg, s); err != nil {
 			return res, err
 		}
+		ws, err := answerWorksheet(ctx, cfg, s)
+		if err != nil {
+			return res, err
+		}
+		fmt.Fprintln(m.Stdout, "\nThe negative-persona worksheet, answered from the data (antipersona worksheet):")
+		for _, q := range ws {
+			if len(q.Groups) > 0 {
+				g := q.Groups[0]
+				fmt.Fprintf(m.Stdout, "  %-50s %s (%.0f%% of them against %.0f%%)\n", q.Question, g.Description, 100*g.Rate, 100*g.BaseRate)
+			}
+		}
 		fmt.Fprintf(m.Stdout, "\nDone in %s. Next (with the binary from 'make build' on your PATH):\n", time.Since(start).Round(time.Second))
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s personas\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s audit\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s worksheet\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s segments\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s assignments --out assignments.csv\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s status\n", res.Workspace)

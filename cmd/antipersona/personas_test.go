@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/cluster"
+	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/subgroup"
 )
 
@@ -285,10 +287,122 @@ func TestNegativePersonasShop(t *testing.T) {
 			top = a
 		}
 	}
+	checkWorksheet(t, ws, dir, truth)
 	t.Logf("biggest missed group %q: %v", g.Description, byArch)
 	if top != "hidden_retirees" || float64(inGroup) < 0.8*float64(retirees) {
 		t.Errorf("biggest missed group %q: most common archetype %s, %d of %d hidden_retirees", g.Description, top, inGroup, retirees)
 	}
+}
+
+// checkWorksheet answers the worksheet of a built shop and compares each
+// answer with direct queries on the generated truth: the archetypes of the
+// contacts each question is about (target) are counted, and the top
+// group's target members must be mostly (more than half) of archetypes
+// that are at least twice as common among the target as among all
+// contacts. The team's answers are stored and shown.
+func checkWorksheet(t *testing.T, ws, dir string, truth map[string]map[string]string) {
+	var out struct {
+		Questions []struct {
+			ID       string `json:"id"`
+			Target   string `json:"target_sql"`
+			Contacts int    `json:"contacts"`
+			Team     string `json:"team_answer"`
+			Groups   []struct {
+				Description string   `json:"description"`
+				Size        int      `json:"size"`
+				Examples    []string `json:"example_contacts"`
+				Conditions  []subgroup.Condition
+			} `json:"groups"`
+		} `json:"questions"`
+	}
+	answers := filepath.Join(dir, "team.yaml")
+	os.WriteFile(answers, []byte("effort: the people who return half of what they order\n"), 0o644)
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "worksheet", "--answers", answers, "--json")), &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Questions) != 6 {
+		t.Fatalf("%d questions", len(out.Questions))
+	}
+	feats := filepath.Join(dir, "features-ws.csv")
+	mustRun(t, "-w", ws, "features", "--format", "csv", "--out", feats)
+	rows := readCSVByID(t, feats)
+	all := map[string]int{}
+	for id := range rows {
+		all[truth[id]["archetype"]]++
+	}
+	for _, q := range out.Questions {
+		if q.ID == "effort" && q.Team != "the people who return half of what they order" {
+			t.Errorf("team answer %q", q.Team)
+		}
+		if len(q.Groups) == 0 {
+			t.Errorf("%s: no group", q.ID)
+			continue
+		}
+		// The target, by a direct query on the store.
+		inTarget := map[string]bool{}
+		s, err := duckdb.Open(context.Background(), filepath.Join(ws, StoreFile), duckdb.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Scan(context.Background(), "SELECT contact_id, COALESCE(("+q.Target+"), false) FROM features", func(v []any) error {
+			if v[1] == true {
+				inTarget[v[0].(string)] = true
+			}
+			return nil
+		})
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(inTarget) != q.Contacts {
+			t.Errorf("%s: %d contacts, the direct query %d", q.ID, q.Contacts, len(inTarget))
+		}
+		target := map[string]int{}
+		for id := range inTarget {
+			target[truth[id]["archetype"]]++
+		}
+		over := map[string]bool{}
+		for a, k := range target {
+			if float64(k)/float64(len(inTarget)) >= 2*float64(all[a])/float64(len(rows)) {
+				over[a] = true
+			}
+		}
+		g := q.Groups[0]
+		n, good := 0, 0
+		for id, row := range rows {
+			if inTarget[id] && matchConditions(t, row, g.Conditions) {
+				n++
+				if over[truth[id]["archetype"]] {
+					good++
+				}
+			}
+		}
+		t.Logf("worksheet %-13s %5d contacts; top group %q: %d of its %d such contacts are of the over-represented archetypes %v", q.ID, q.Contacts, g.Description, good, n, keys(over))
+		if 2*good <= n {
+			t.Errorf("%s: top group %q disagrees with the truth", q.ID, g.Description)
+		}
+	}
+	if _, stderr, code := run(t, "-w", ws, "worksheet", "--answers", writeFile(t, dir, "bad.yaml", "nope: x\n")); code != 2 || !strings.Contains(stderr, "nope") {
+		t.Errorf("unknown question: exit %d, %q", code, stderr)
+	}
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // matchConditions applies persona conditions (=, <, >=, in) to a row of
