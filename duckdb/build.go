@@ -576,3 +576,11 @@ func (s *Store) PersonaMembers(ctx context.Context, kind string, fn func(persona
 
 // NeedFeatures returns ENOTFOUND when no build has made the features yet.
 func (s *Store) NeedFeatures(ctx context.Context) error { return s.needTable(ctx, "features") }
+
+// SurveyAnswers calls fn with every stored survey answer: the contact, the
+// question id, the answer and its language ("" when unknown).
+func (s *Store) SurveyAnswers(ctx context.Context, fn func(contactID, questionID, answer, language string) error) error {
+	return s.Scan(ctx, "SELECT contact_id, question_id, answer, COALESCE(language, '') FROM survey_answers ORDER BY contact_id, question_id, ts", func(v []any) error {
+		return fn(v[0].(string), v[1].(string), v[2].(string), v[3].(string))
+	})
+}

@@ -99,3 +99,44 @@ func TestAuditLeads(t *testing.T) {
 		t.Errorf("type error: exit %d, %q", code, stderr)
 	}
 }
+
+// TestPersonaVoice: on the demo shop, the fans who cannot afford it (the
+// giveaway leads) answer budget = low far more often than everyone, and
+// their open answers have distinctive words; every persona carries a voice
+// in --json.
+func TestPersonaVoice(t *testing.T) {
+	out := t.TempDir()
+	var res demoResult
+	if err := json.Unmarshal([]byte(mustRun(t, "demo", "--out", out, "--contacts", "3000", "--seed", "3", "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	var all struct {
+		Personas []personaOut `json:"personas"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", res.Workspace, "personas", "--json")), &all); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range all.Personas {
+		if p.Voice.Words == nil || p.Voice.Answers == nil {
+			t.Errorf("%s: no voice in --json", p.ID)
+		}
+		if p.NegativeKind != "cant_afford" || found {
+			continue
+		}
+		found = true
+		low := false
+		for _, a := range p.Voice.Answers {
+			if a.Question == "budget" && a.Answer == "low" && a.Lift > 1.5 && a.Low > a.Base {
+				low = true
+			}
+		}
+		t.Logf("%s %s: answers %+v; words %d from %d open answers", p.ID, p.Name, p.Voice.Answers, len(p.Voice.Words), p.Voice.Open)
+		if !low || len(p.Voice.Words) == 0 {
+			t.Errorf("%s: budget = low not over-represented, or no words", p.ID)
+		}
+	}
+	if !found {
+		t.Fatal("no persona of the cant_afford kind")
+	}
+}

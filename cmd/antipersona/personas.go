@@ -22,6 +22,7 @@ import (
 	"github.com/antipersona/antipersona/features"
 	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/subgroup"
+	"github.com/antipersona/antipersona/textmine"
 )
 
 // negativeKinds applies the overrides of the config to the default kinds.
@@ -278,6 +279,9 @@ type kindSummary struct {
 type personaOut struct {
 	persona.Persona
 	Signals map[string][]duckdb.PersonaSignal `json:"signals"`
+	// Voice is what the members say in the surveys (goals and the words of
+	// their open answers), against everyone else.
+	Voice personaVoice `json:"voice"`
 }
 
 func (m *Main) personasCommand() *cobra.Command {
@@ -323,12 +327,23 @@ left, each with the share of members, the share among all contacts and the lift.
 			if err != nil {
 				return err
 			}
+			var ids []string
+			for _, pe := range all {
+				ids = append(ids, pe.ID)
+			}
+			voices, err := personaVoices(cmd.Context(), s, ids)
+			if err != nil {
+				return err
+			}
 			ps := []personaOut{}
 			for _, pe := range all {
 				if negative && pe.Kind != "negative" || len(args) == 1 && pe.ID != args[0] {
 					continue
 				}
-				p := personaOut{Persona: pe}
+				p := personaOut{Persona: pe, Voice: voices[pe.ID]}
+				if p.Voice.Words == nil {
+					p.Voice = personaVoice{Answers: []answerShare{}, Words: []textmine.Term{}}
+				}
 				p.Signals = map[string][]duckdb.PersonaSignal{"channel": {}, "before_first_order": {}, "before_departure": {}}
 				for _, sg := range signals[p.ID] {
 					p.Signals[sg.Kind] = append(p.Signals[sg.Kind], sg)
@@ -591,6 +606,18 @@ func (m *Main) printCard(p personaOut, currency string) {
 		fmt.Fprintf(w, "\n  %s (share of them, overall, lift):\n", k.title)
 		for _, x := range sg {
 			fmt.Fprintf(w, "    %-32s %5.1f%%  %5.1f%%  %.1f×\n", x.Name, 100*x.Share, 100*x.Base, x.Lift)
+		}
+	}
+	if len(p.Voice.Answers) > 0 {
+		fmt.Fprintln(w, "\n  What they answer more often (share of them, 95% CI, share overall, lift):")
+		for _, a := range p.Voice.Answers {
+			fmt.Fprintf(w, "    %-32s %5.1f%% (%.1f-%.1f)  %5.1f%%  %.1f×\n", a.Question+" = "+a.Answer, 100*a.Share, 100*a.Low, 100*a.High, 100*a.Base, a.Lift)
+		}
+	}
+	if len(p.Voice.Words) > 0 {
+		fmt.Fprintf(w, "\n  In their own words (open answers: %d of theirs against the rest; count, z):\n", p.Voice.Open)
+		for _, t := range p.Voice.Words {
+			fmt.Fprintf(w, "    %-32s %4d  %.1f\n", t.Text, t.In, t.Z)
 		}
 	}
 }
