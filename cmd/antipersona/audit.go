@@ -270,13 +270,7 @@ func (m *Main) printAudit(r audit.Report, currency string) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "    CONDITION\tMATCHED\tCONVERSION IN\tOUT\tLIFT\tINFO GAIN (BITS)\tP ADJ\tVERDICT")
 	for _, c := range r.Conditions {
-		v := "discriminates"
-		switch {
-		case c.Pseudo:
-			v = "PSEUDO-PROFILING"
-		case c.Lift < 1:
-			v = "against buyers"
-		}
+		v := conditionVerdict(c)
 		fmt.Fprintf(tw, "    %s\t%d\t%.1f%%\t%.1f%%\t%.2f\t%.4f\t%s\t%s: %s\n", c.Name, c.Matched, 100*c.RateIn, 100*c.RateOut, c.Lift, c.InformationGain, pval(c.PAdjusted), v, c.Reason)
 	}
 	tw.Flush()
@@ -332,4 +326,15 @@ func auditOptions(cfg config.Config) audit.Options {
 	return audit.Options{Alpha: cfg.Thresholds.Alpha, MinLift: cfg.Audit.MinLift, Search: subgroup.Options{
 		Depth: cfg.Personas.Depth, MinSize: cfg.Thresholds.MinSize, MinSupport: cfg.Thresholds.MinSupport,
 		Alpha: cfg.Thresholds.Alpha, MaxOverlap: cfg.Thresholds.MaxOverlap}}
+}
+
+// conditionVerdict is one word for a condition of an audit.
+func conditionVerdict(c audit.ConditionReport) string {
+	switch {
+	case c.Pseudo:
+		return "PSEUDO-PROFILING"
+	case c.Lift < 1:
+		return "against buyers"
+	}
+	return "discriminates"
 }

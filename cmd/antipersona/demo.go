@@ -259,14 +259,7 @@ func (m *Main) printDemoAudit(ctx context.Context, cfg config.Config, s *duckdb.
 		fmt.Fprintf(out, "\nThe shop's own persona, audited: %q\n", r.Name)
 		fmt.Fprintf(out, "  %d contacts, converting %.1f%% against %.1f%% overall\n", r.Matched, 100*r.ConversionRate, 100*r.BaseConversionRate)
 		for _, c := range r.Conditions {
-			v := "discriminates"
-			switch {
-			case c.Pseudo:
-				v = "PSEUDO-PROFILING"
-			case c.Lift < 1:
-				v = "against buyers"
-			}
-			fmt.Fprintf(out, "  %-10s %-16s %s\n", c.Name, v, c.Reason)
+			fmt.Fprintf(out, "  %-10s %-16s %s\n", c.Name, conditionVerdict(c), c.Reason)
 		}
 		if len(r.MissedGroups) > 0 {
 			g := r.MissedGroups[0]
