@@ -584,3 +584,14 @@ func (s *Store) SurveyAnswers(ctx context.Context, fn func(contactID, questionID
 		return fn(v[0].(string), v[1].(string), v[2].(string), v[3].(string))
 	})
 }
+
+// Departed returns the contacts of the last build with no activity for
+// more than activeDays (days_since_last_activity).
+func (s *Store) Departed(ctx context.Context, activeDays int) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := s.Scan(ctx, fmt.Sprintf("SELECT contact_id FROM features WHERE days_since_last_activity > %d", activeDays), func(v []any) error {
+		out[v[0].(string)] = true
+		return nil
+	})
+	return out, err
+}

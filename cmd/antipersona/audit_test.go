@@ -2,14 +2,17 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/antipersona/antipersona/audit"
+	"github.com/antipersona/antipersona/textmine"
 )
 
 // TestAuditLeads audits the issue's persona on Leads.csv (occupation
@@ -138,5 +141,54 @@ func TestPersonaVoice(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no persona of the cant_afford kind")
+	}
+	// The worksheet: the complainers give low satisfaction scores more
+	// often than everyone.
+	var ws struct {
+		Questions []worksheetAnswer `json:"questions"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", res.Workspace, "worksheet", "--json")), &ws); err != nil {
+		t.Fatal(err)
+	}
+	low := false
+	for _, q := range ws.Questions {
+		if q.ID != "complaints" {
+			continue
+		}
+		for _, a := range q.Voice.Answers {
+			if n, err := strconv.Atoi(a.Answer); a.Question == "satisfaction" && err == nil && n <= 3 {
+				low = true
+			}
+		}
+		t.Logf("complaints: they say %+v", q.Voice.Answers)
+	}
+	if !low {
+		t.Error("the complainers' low satisfaction scores are not in the worksheet")
+	}
+}
+
+// TestLeavingWords: of a group's open answers, those of the members who
+// left say "delivery late", those who stayed "great quality"; the words of
+// the leavers come out, nobody else's.
+func TestLeavingWords(t *testing.T) {
+	sv := &surveys{}
+	group, left := map[string]bool{}, map[string]bool{}
+	add := func(id, text string, gone bool) {
+		group[id], left[id] = true, gone
+		sv.answers = append(sv.answers, surveyAnswer{contact: id, question: "why", answer: text, open: true, terms: textmine.Terms(text, "en")})
+	}
+	for i := range 6 {
+		add(fmt.Sprint("L", i), "Delivery late again.", true)
+		add(fmt.Sprint("S", i), "Great quality, I come back.", false)
+	}
+	sv.answers = append(sv.answers, surveyAnswer{contact: "X", question: "why", answer: "Delivery late", open: true, terms: textmine.Terms("Delivery late", "en")})
+	got := sv.leaving(group, left)
+	if len(got) == 0 || got[0].Text != "delivery late" {
+		t.Fatalf("leaving words %+v, want \"delivery late\" first", got)
+	}
+	for _, w := range got {
+		if strings.Contains(w.Text, "quality") {
+			t.Errorf("%q, a word of those who stayed", w.Text)
+		}
 	}
 }

@@ -331,7 +331,7 @@ left, each with the share of members, the share among all contacts and the lift.
 			for _, pe := range all {
 				ids = append(ids, pe.ID)
 			}
-			voices, err := personaVoices(cmd.Context(), s, ids)
+			voices, err := personaVoices(cmd.Context(), s, ids, cfg.Thresholds.ActiveDays)
 			if err != nil {
 				return err
 			}
@@ -617,6 +617,12 @@ func (m *Main) printCard(p personaOut, currency string) {
 	if len(p.Voice.Words) > 0 {
 		fmt.Fprintf(w, "\n  In their own words (open answers: %d of theirs against the rest; count, z):\n", p.Voice.Open)
 		for _, t := range p.Voice.Words {
+			fmt.Fprintf(w, "    %-32s %4d  %.1f\n", t.Text, t.In, t.Z)
+		}
+	}
+	if len(p.Voice.Leaving) > 0 {
+		fmt.Fprintln(w, "\n  Reasons to stop (open answers of those who left against those who stayed; count, z):")
+		for _, t := range p.Voice.Leaving {
 			fmt.Fprintf(w, "    %-32s %4d  %.1f\n", t.Text, t.In, t.Z)
 		}
 	}

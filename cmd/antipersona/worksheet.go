@@ -58,6 +58,9 @@ type worksheetAnswer struct {
 	// Groups are the lead-time groups in which these contacts are
 	// over-represented, best first.
 	Groups []worksheetGroup `json:"groups"`
+	// Voice is what these contacts say in the surveys against everyone
+	// else (for "did not stay": why, in their words).
+	Voice personaVoice `json:"voice"`
 	// Team is the team's own answer (worksheet --answers).
 	Team string `json:"team_answer,omitempty"`
 }
@@ -172,6 +175,10 @@ func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([
 	if err != nil {
 		return nil, err
 	}
+	sv, err := loadSurveys(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]worksheetAnswer, nq)
 	for k, q := range worksheetQuestions {
 		ans := worksheetAnswer{worksheetQuestion: q, Groups: []worksheetGroup{}}
@@ -203,6 +210,13 @@ func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([
 				ans.Groups = append(ans.Groups, g)
 			}
 		}
+		group := map[string]bool{}
+		for i, t := range targets[k] {
+			if t {
+				group[a.IDs[i]] = true
+			}
+		}
+		ans.Voice = sv.voice(group)
 		out[k] = ans
 	}
 	return out, nil
@@ -279,6 +293,16 @@ func (m *Main) printWorksheet(out []worksheetAnswer) {
 		}
 		if len(a.Groups) == 0 && a.Contacts > 0 {
 			fmt.Fprintln(w, "    no group of lead-time traits stands out")
+		}
+		if v := a.Voice; len(v.Answers) > 0 || len(v.Words) > 0 {
+			var parts []string
+			for _, x := range v.Answers[:min(3, len(v.Answers))] {
+				parts = append(parts, fmt.Sprintf("%s = %s (%.0f%% against %.0f%%)", x.Question, x.Answer, 100*x.Share, 100*x.Base))
+			}
+			for _, t := range v.Words[:min(5, len(v.Words))] {
+				parts = append(parts, fmt.Sprintf("%q", t.Text))
+			}
+			fmt.Fprintf(w, "  they say: %s\n", strings.Join(parts, "; "))
 		}
 		if a.Team != "" {
 			fmt.Fprintf(w, "  the team: %s\n", a.Team)
