@@ -595,3 +595,18 @@ func (s *Store) Departed(ctx context.Context, activeDays int) (map[string]bool, 
 	})
 	return out, err
 }
+
+// SurveyAnswerDays calls fn with every stored survey answer and the day it
+// was given (UTC; answers without a time are skipped), oldest first.
+func (s *Store) SurveyAnswerDays(ctx context.Context, fn func(contactID, questionID, answer string, day time.Time) error) error {
+	return s.Scan(ctx, "SELECT contact_id, question_id, answer, CAST(date_trunc('day', ts) AS TIMESTAMP) FROM survey_answers WHERE ts IS NOT NULL ORDER BY ts, contact_id, question_id", func(v []any) error {
+		return fn(v[0].(string), v[1].(string), v[2].(string), v[3].(time.Time).UTC())
+	})
+}
+
+// SurveyState changes whenever survey answers are added.
+func (s *Store) SurveyState(ctx context.Context) (string, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM survey_answers").Scan(&n)
+	return fmt.Sprint(n), err
+}

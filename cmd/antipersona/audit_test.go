@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -190,5 +191,73 @@ func TestLeavingWords(t *testing.T) {
 		if strings.Contains(w.Text, "quality") {
 			t.Errorf("%q, a word of those who stayed", w.Text)
 		}
+	}
+}
+
+// TestSurveyTraits: the structured survey answers become contact traits
+// (survey_budget a category, survey_satisfaction a number) valid from the
+// day of the answer; the open "why" answers do not. A contact's feature is
+// its latest answer as of the build, checked against surveys.csv; a
+// declared persona can use them.
+func TestSurveyTraits(t *testing.T) {
+	out := t.TempDir()
+	var res demoResult
+	if err := json.Unmarshal([]byte(mustRun(t, "demo", "--out", out, "--contacts", "1500", "--seed", "8", "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	traits := mustRun(t, "-w", res.Workspace, "traits")
+	for _, want := range []string{"survey_budget", "survey_main_goal", "survey_satisfaction"} {
+		if !strings.Contains(traits, want) {
+			t.Errorf("traits lack %s:\n%s", want, traits)
+		}
+	}
+	if strings.Contains(traits, "survey_why") {
+		t.Error("the open question became a trait")
+	}
+	// The latest budget answer of each contact, from the file.
+	f, err := os.Open(filepath.Join(res.Data, "surveys.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, when := map[string]string{}, map[string]string{}
+	for _, r := range rows[1:] { // contact_id,question_id,question_text,answer,language,answered_at
+		if r[1] == "budget" && r[5] >= when[r[0]] {
+			latest[r[0]], when[r[0]] = r[3], r[5]
+		}
+	}
+	feats := filepath.Join(t.TempDir(), "f.csv")
+	mustRun(t, "-w", res.Workspace, "features", "--format", "csv", "--out", feats)
+	checked := 0
+	for id, row := range readCSVByID(t, feats) {
+		if want, ok := latest[id]; ok {
+			checked++
+			if row["survey_budget"] != want {
+				t.Fatalf("%s: survey_budget %q, the file's latest answer %q", id, row["survey_budget"], want)
+			}
+		} else if row["survey_budget"] != "" {
+			t.Fatalf("%s: survey_budget %q without an answer", id, row["survey_budget"])
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d contacts answered", checked)
+	}
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("declared_personas:\n  - name: low budget\n    conditions:\n      low: survey_budget == \"low\"\n      unhappy: survey_satisfaction <= 5\n"), 0o644)
+	var rep audit.Report
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", res.Workspace, "audit", "low budget", "--file", file, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Matched == 0 {
+		t.Error("no contact with a low budget and satisfaction <= 5")
+	}
+	// Ingesting the same answers again stores nothing new.
+	_, stderr, code := run(t, "-w", res.Workspace, "ingest", "surveys", filepath.Join(res.Data, "surveys.csv"))
+	if code != 0 || strings.Contains(stderr, "survey traits") && !strings.Contains(stderr, "0 stored") {
+		t.Errorf("re-ingest: exit %d, %s", code, stderr)
 	}
 }

@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/antipersona/antipersona"
@@ -46,21 +49,30 @@ func (m *Main) applyIdentifyTraits(ctx context.Context, cfg config.Config, s *du
 }
 
 func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
-	rep := fileReport{File: "identify traits", Kind: string(antipersona.KindContacts)}
+	return m.applyTraitVersions(ctx, cfg, s, "identify_traits", s.IdentifyTraits)
+}
+
+// applyTraitVersions stores the traits that source gives, per day and
+// contact (a JSON object of traits), as contact versions valid from that
+// day, through the contacts reader; name names the report and the rejects
+// file (rejects/<name>-<time>.csv).
+func (m *Main) applyTraitVersions(ctx context.Context, cfg config.Config, s *duckdb.Store, name string,
+	source func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error) (fileReport, error) {
+	rep := fileReport{File: strings.ReplaceAll(name, "_", " "), Kind: string(antipersona.KindContacts)}
 	rejDir := filepath.Join(m.workspaceDir(), "rejects")
-	tmp, err := os.MkdirTemp(m.workspaceDir(), ".identify-")
+	tmp, err := os.MkdirTemp(m.workspaceDir(), "."+name+"-")
 	if err != nil {
 		return rep, err
 	}
 	defer os.RemoveAll(tmp)
-	path := filepath.Join(tmp, "identify_traits-"+m.Now().UTC().Format("20060102T150405Z")+".jsonl")
+	path := filepath.Join(tmp, name+"-"+m.Now().UTC().Format("20060102T150405Z")+".jsonl")
 	f, err := os.Create(path)
 	if err != nil {
 		return rep, err
 	}
 	w := bufio.NewWriter(f)
 	lines, t0 := 0, time.Now()
-	err = s.IdentifyTraits(ctx, func(day time.Time, traits map[string]json.RawMessage) error {
+	err = source(ctx, func(day time.Time, traits map[string]json.RawMessage) error {
 		n, err := writeTraitLines(w, day, traits)
 		lines += n
 		return err
@@ -74,7 +86,7 @@ func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s 
 	if err != nil || lines == 0 {
 		return rep, err
 	}
-	m.logger.Debug("identify traits read", "lines", lines, "took", time.Since(t0))
+	m.logger.Debug("trait versions read", "source", name, "lines", lines, "took", time.Since(t0))
 	known, err := s.Traits(ctx)
 	if err != nil {
 		return rep, err
@@ -87,12 +99,12 @@ func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s 
 	opts.OutcomeColumn = ""
 	opts.Columns["valid_from"] = "valid_from"
 	opts.SampleRows = lines // every line: calls bring different keys
-	rej := ingest.NewRejectWriter(rejDir, "identify_traits", m.Now())
+	rej := ingest.NewRejectWriter(rejDir, antipersona.Kind(name), m.Now())
 	defer rej.Close()
-	res, err := ingest.File(ctx, path, opts, loggingSink{s, m, "identify traits"}, rej)
+	res, err := ingest.File(ctx, path, opts, loggingSink{s, m, rep.File}, rej)
 	rep.Read, rep.Loaded, rep.Rejected, rep.Duplicates = res.Read, res.Loaded, res.Rejected, res.Duplicates
 	if err != nil {
-		return rep, fmt.Errorf("identify traits: %w", err)
+		return rep, fmt.Errorf("%s: %w", rep.File, err)
 	}
 	if err := rej.Flush(); err != nil {
 		return rep, err
@@ -135,4 +147,84 @@ func writeTraitLines(w *bufio.Writer, day time.Time, traits map[string]json.RawM
 		w.WriteByte('\n')
 	}
 	return len(ids), nil
+}
+
+// applySurveyTraits stores the answers to the structured survey questions
+// (see loadSurveys: fewer than three words an answer on average) as
+// contact traits named survey_<question id>, each a contact version valid
+// from the day of the answer; numbers stay numbers. Like the identify
+// traits it runs only when the stored answers changed (meta
+// survey_traits_applied).
+func (m *Main) applySurveyTraits(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
+	rep := fileReport{File: "survey traits", Kind: string(antipersona.KindContacts)}
+	state, err := s.SurveyState(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if applied, err := s.Meta(ctx, "survey_traits_applied"); err != nil || applied == state {
+		return rep, err
+	}
+	rep, err = m.applyTraitVersions(ctx, cfg, s, "survey_traits", surveyTraits(s))
+	if err == nil {
+		err = s.SetMeta(ctx, "survey_traits_applied", state)
+	}
+	return rep, err
+}
+
+// surveyTraits is the source of the survey traits: per day and contact,
+// the structured answers given that day.
+func surveyTraits(s *duckdb.Store) func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
+	return func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
+		type ans struct {
+			day     time.Time
+			c, q, a string
+		}
+		var all []ans
+		words, count := map[string]int{}, map[string]int{}
+		err := s.SurveyAnswerDays(ctx, func(c, q, a string, day time.Time) error {
+			all = append(all, ans{day, c, q, a})
+			words[q] += len(strings.Fields(a))
+			count[q]++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		byDay := map[time.Time]map[string]map[string]any{}
+		for _, x := range all {
+			if words[x.q] >= 3*count[x.q] {
+				continue // an open question: text, not a trait
+			}
+			if byDay[x.day] == nil {
+				byDay[x.day] = map[string]map[string]any{}
+			}
+			if byDay[x.day][x.c] == nil {
+				byDay[x.day][x.c] = map[string]any{}
+			}
+			var v any = x.a
+			if f, err := strconv.ParseFloat(x.a, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+				v = f
+			}
+			byDay[x.day][x.c]["survey_"+x.q] = v
+		}
+		days := make([]time.Time, 0, len(byDay))
+		for d := range byDay {
+			days = append(days, d)
+		}
+		slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
+		for _, d := range days {
+			traits := map[string]json.RawMessage{}
+			for c, kv := range byDay[d] {
+				js, err := json.Marshal(kv)
+				if err != nil {
+					return err
+				}
+				traits[c] = js
+			}
+			if err := fn(d, traits); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }

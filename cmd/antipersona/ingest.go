@@ -249,17 +249,21 @@ func (m *Main) ingestFiles(ctx context.Context, cfg config.Config, s *duckdb.Sto
 		}
 		reports = append(reports, rep)
 	}
-	if kind == antipersona.KindEvents {
-		rep, err := m.applyIdentifyTraits(ctx, cfg, s)
+	if kind == antipersona.KindEvents || kind == antipersona.KindSurveyAnswers {
+		apply, what := m.applyIdentifyTraits, "identify traits"
+		if kind == antipersona.KindSurveyAnswers {
+			apply, what = m.applySurveyTraits, "survey traits"
+		}
+		rep, err := apply(ctx, cfg, s)
 		switch {
 		case err != nil:
 			failed++
 			rep.Error = antipersona.ErrorMessage(err)
-			fmt.Fprintf(m.Stderr, "error: identify traits: %s\n", rep.Error)
+			fmt.Fprintf(m.Stderr, "error: %s: %s\n", what, rep.Error)
 			reports = append(reports, rep)
 		case rep.Read > 0:
-			msg := fmt.Sprintf("identify traits: %d contact-days read, %d stored as contact versions, %d rejected, %d already stored",
-				rep.Read, rep.Loaded, rep.Rejected, rep.Duplicates)
+			msg := fmt.Sprintf("%s: %d contact-days read, %d stored as contact versions, %d rejected, %d already stored",
+				what, rep.Read, rep.Loaded, rep.Rejected, rep.Duplicates)
 			if rep.Rejected > 0 {
 				msg += " (rejects: " + rep.RejectsFile + ")"
 			}
