@@ -610,3 +610,36 @@ func (s *Store) SurveyState(ctx context.Context) (string, error) {
 	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM survey_answers").Scan(&n)
 	return fmt.Sprint(n), err
 }
+
+// DepartureSignals compares what the contacts of target (an SQL condition
+// over the features) who left did in the window days before their last
+// activity with what every contact who left did in the same days before
+// theirs: the events (pages as "page: name") that at least a tenth of them
+// had, at least 1.2 times as often, most over-represented first (at most
+// five). A contact left when days_since_last_activity > activeDays.
+func (s *Store) DepartureSignals(ctx context.Context, asOf time.Time, target string, activeDays, window int) ([]PersonaSignal, error) {
+	cutoff := quoteLit(asOf.AddDate(0, 0, 1).Format(time.DateOnly))
+	q := fmt.Sprintf(`WITH f AS (
+  SELECT contact_id, last_event_at, COALESCE((%[4]s), false) AS t FROM features),
+gone AS (SELECT contact_id, last_event_at, t FROM f WHERE last_event_at IS NOT NULL AND contact_id IN
+  (SELECT contact_id FROM features WHERE days_since_last_activity > %[2]d)),
+e AS (SELECT DISTINCT e.contact_id, CASE WHEN e.type = 'page' THEN 'page: ' || e.event ELSE e.event END AS name
+  FROM events e JOIN gone g USING (contact_id)
+  WHERE e.event IS NOT NULL AND e.type IN ('track', 'page') AND e.ts < TIMESTAMP %[1]s
+    AND e.event NOT IN ('Order Completed', 'Order Refunded', 'Order Cancelled')
+    AND e.ts <= g.last_event_at AND e.ts > g.last_event_at - INTERVAL %[3]d DAY),
+n AS (SELECT count(*) FILTER (WHERE t) AS nt, count(*) AS na FROM gone),
+c AS (SELECT e.name, count(*) FILTER (WHERE g.t) AS kt, count(*) AS ka FROM e JOIN gone g USING (contact_id) GROUP BY e.name)
+SELECT name, kt / nt AS share, ka / na AS base, (kt / nt) / (ka / na) AS lift, nt FROM c, n
+WHERE nt > 0 AND kt / nt >= 0.1 AND (kt / nt) / (ka / na) >= 1.2
+ORDER BY lift DESC, name LIMIT 5`, cutoff, activeDays, window, target)
+	var out []PersonaSignal
+	err := s.Scan(ctx, q, func(v []any) error {
+		out = append(out, PersonaSignal{Kind: "before_departure", Name: v[0].(string), Share: v[1].(float64), Base: v[2].(float64), Lift: v[3].(float64), Members: v[4].(int64)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("departure signals: %w", err)
+	}
+	return out, nil
+}

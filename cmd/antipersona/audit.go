@@ -143,7 +143,7 @@ func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredP
 	}
 	// The lead-time traits (not personal data), for the missed groups and
 	// the suggestion.
-	traits, err := s.Traits(ctx)
+	traits, err := builtTraits(ctx, s)
 	if err != nil {
 		return nil, err
 	}

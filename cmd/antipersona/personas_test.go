@@ -307,6 +307,11 @@ func checkWorksheet(t *testing.T, ws, dir string, truth map[string]map[string]st
 			Target   string `json:"target_sql"`
 			Contacts int    `json:"contacts"`
 			Team     string `json:"team_answer"`
+			Preceded []struct {
+				Name string  `json:"name"`
+				S    float64 `json:"share"`
+				L    float64 `json:"lift"`
+			} `json:"preceded_departure"`
 			Groups   []struct {
 				Description string   `json:"description"`
 				Size        int      `json:"size"`
@@ -333,6 +338,17 @@ func checkWorksheet(t *testing.T, ws, dir string, truth map[string]map[string]st
 	for _, q := range out.Questions {
 		if q.ID == "effort" && q.Team != "the people who return half of what they order" {
 			t.Errorf("team answer %q", q.Team)
+		}
+		if q.ID == "left" {
+			if len(q.Preceded) == 0 {
+				t.Error("left: nothing preceded the departures")
+			}
+			for _, p := range q.Preceded {
+				if p.S < 0.1 || p.L < 1.2 {
+					t.Errorf("left: preceded by %+v, below the thresholds", p)
+				}
+			}
+			t.Logf("left: preceded by %+v", q.Preceded)
 		}
 		if len(q.Groups) == 0 {
 			t.Errorf("%s: no group", q.ID)

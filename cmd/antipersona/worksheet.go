@@ -61,6 +61,10 @@ type worksheetAnswer struct {
 	// Voice is what these contacts say in the surveys against everyone
 	// else (for "did not stay": why, in their words).
 	Voice personaVoice `json:"voice"`
+	// Preceded is, for the contacts who left (no activity for
+	// thresholds.active_days), what they did in the 30 days before their
+	// last activity more often than everyone who left.
+	Preceded []duckdb.PersonaSignal `json:"preceded_departure"`
 	// Team is the team's own answer (worksheet --answers).
 	Team string `json:"team_answer,omitempty"`
 }
@@ -135,7 +139,10 @@ beside the data from then on. An empty text removes an answer.`,
 
 // answerWorksheet answers every question from the last build.
 func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([]worksheetAnswer, error) {
-	traits, err := s.Traits(ctx)
+	if err := s.NeedFeatures(ctx); err != nil {
+		return nil, err
+	}
+	traits, err := builtTraits(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -150,9 +157,6 @@ func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([
 			a.Traits = append(a.Traits, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, 0))
 			sel = append(sel, duckdb.QuoteIdent(t.Ident))
 		}
-	}
-	if err := s.NeedFeatures(ctx); err != nil {
-		return nil, err
 	}
 	targets := make([][]bool, len(worksheetQuestions))
 	nq := len(worksheetQuestions)
@@ -179,6 +183,11 @@ func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([
 	if err != nil {
 		return nil, err
 	}
+	b, err := s.LastBuild(ctx)
+	if err != nil {
+		return nil, err
+	}
+	asOf := b.AsOf
 	out := make([]worksheetAnswer, nq)
 	for k, q := range worksheetQuestions {
 		ans := worksheetAnswer{worksheetQuestion: q, Groups: []worksheetGroup{}}
@@ -217,6 +226,12 @@ func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([
 			}
 		}
 		ans.Voice = sv.voice(group)
+		if ans.Preceded, err = s.DepartureSignals(ctx, asOf, ans.Target, cfg.Thresholds.ActiveDays, signalWindowDays); err != nil {
+			return nil, err
+		}
+		if ans.Preceded == nil {
+			ans.Preceded = []duckdb.PersonaSignal{}
+		}
 		out[k] = ans
 	}
 	return out, nil
@@ -304,10 +319,41 @@ func (m *Main) printWorksheet(out []worksheetAnswer) {
 			}
 			fmt.Fprintf(w, "  they say: %s\n", strings.Join(parts, "; "))
 		}
+		if len(a.Preceded) > 0 {
+			var parts []string
+			for _, p := range a.Preceded {
+				parts = append(parts, fmt.Sprintf("%s (%.0f%% against %.0f%%)", p.Name, 100*p.Share, 100*p.Base))
+			}
+			fmt.Fprintf(w, "  before those who left went quiet: %s\n", strings.Join(parts, "; "))
+		}
 		if a.Team != "" {
 			fmt.Fprintf(w, "  the team: %s\n", a.Team)
 		} else {
 			fmt.Fprintf(w, "  the team: (no answer yet: worksheet --answers FILE with %s: ...)\n", a.ID)
 		}
 	}
+}
+
+// builtTraits returns the traits that the last build's features have (a
+// trait first ingested after it has no column until the next build).
+func builtTraits(ctx context.Context, s *duckdb.Store) ([]antipersona.Trait, error) {
+	traits, err := s.Traits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.Describe(ctx, "SELECT * FROM features")
+	if err != nil {
+		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no features yet: run 'antipersona build' first")
+	}
+	have := map[string]bool{}
+	for _, c := range cols {
+		have[c.Name] = true
+	}
+	var out []antipersona.Trait
+	for _, t := range traits {
+		if have[t.Ident] {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
