@@ -312,7 +312,7 @@ func checkWorksheet(t *testing.T, ws, dir string, truth map[string]map[string]st
 				S    float64 `json:"share"`
 				L    float64 `json:"lift"`
 			} `json:"preceded_departure"`
-			Groups   []struct {
+			Groups []struct {
 				Description string   `json:"description"`
 				Size        int      `json:"size"`
 				Examples    []string `json:"example_contacts"`
