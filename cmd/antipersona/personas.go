@@ -609,13 +609,13 @@ func (m *Main) printCard(p personaOut, currency string) {
 		}
 	}
 	if len(p.Voice.Answers) > 0 {
-		fmt.Fprintln(w, "\n  What they answer more often (share of them, 95% CI, share overall, lift):")
+		fmt.Fprintln(w, "\n  Goals and answers they give more often (surveys; share of them, 95% CI, share overall, lift):")
 		for _, a := range p.Voice.Answers {
 			fmt.Fprintf(w, "    %-32s %5.1f%% (%.1f-%.1f)  %5.1f%%  %.1f×\n", a.Question+" = "+a.Answer, 100*a.Share, 100*a.Low, 100*a.High, 100*a.Base, a.Lift)
 		}
 	}
 	if len(p.Voice.Words) > 0 {
-		fmt.Fprintf(w, "\n  In their own words (open answers: %d of theirs against the rest; count, z):\n", p.Voice.Open)
+		fmt.Fprintf(w, "\n  Pain points and wishes, in their own words (open answers: %d of theirs against the rest; count, z):\n", p.Voice.Open)
 		for _, t := range p.Voice.Words {
 			fmt.Fprintf(w, "    %-32s %4d  %.1f\n", t.Text, t.In, t.Z)
 		}
