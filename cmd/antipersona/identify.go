@@ -33,17 +33,25 @@ import (
 // mark is written only after a successful application, so an ingest killed
 // before it applies them again next time.
 func (m *Main) applyIdentifyTraits(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
-	rep := fileReport{File: "identify traits", Kind: string(antipersona.KindContacts)}
-	state, err := s.IdentifyState(ctx)
+	return m.applyOnChange(ctx, s, "identify traits", "identify_applied", s.IdentifyState,
+		func() (fileReport, error) { return m.applyIdentifyTraitsNow(ctx, cfg, s) })
+}
+
+// applyOnChange runs apply when state differs from the mark stored under
+// metaKey at the last successful application, then stores the new mark.
+func (m *Main) applyOnChange(ctx context.Context, s *duckdb.Store, name, metaKey string, state func(context.Context) (string, error),
+	apply func() (fileReport, error)) (fileReport, error) {
+	rep := fileReport{File: name, Kind: string(antipersona.KindContacts)}
+	now, err := state(ctx)
 	if err != nil {
 		return rep, err
 	}
-	if applied, err := s.Meta(ctx, "identify_applied"); err != nil || applied == state {
+	if applied, err := s.Meta(ctx, metaKey); err != nil || applied == now {
 		return rep, err
 	}
-	rep, err = m.applyIdentifyTraitsNow(ctx, cfg, s)
+	rep, err = apply()
 	if err == nil {
-		err = s.SetMeta(ctx, "identify_applied", state)
+		err = s.SetMeta(ctx, metaKey, now)
 	}
 	return rep, err
 }
@@ -156,19 +164,8 @@ func writeTraitLines(w *bufio.Writer, day time.Time, traits map[string]json.RawM
 // traits it runs only when the stored answers changed (meta
 // survey_traits_applied).
 func (m *Main) applySurveyTraits(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
-	rep := fileReport{File: "survey traits", Kind: string(antipersona.KindContacts)}
-	state, err := s.SurveyState(ctx)
-	if err != nil {
-		return rep, err
-	}
-	if applied, err := s.Meta(ctx, "survey_traits_applied"); err != nil || applied == state {
-		return rep, err
-	}
-	rep, err = m.applyTraitVersions(ctx, cfg, s, "survey_traits", surveyTraits(s))
-	if err == nil {
-		err = s.SetMeta(ctx, "survey_traits_applied", state)
-	}
-	return rep, err
+	return m.applyOnChange(ctx, s, "survey traits", "survey_traits_applied", s.SurveyState,
+		func() (fileReport, error) { return m.applyTraitVersions(ctx, cfg, s, "survey_traits", surveyTraits(s)) })
 }
 
 // surveyTraits is the source of the survey traits: per day and contact,
