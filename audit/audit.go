@@ -220,7 +220,7 @@ func Run(ctx context.Context, in Input, opt Options) (Report, error) {
 		r.Conditions = append(r.Conditions, cr)
 		ps[k] = cr.PValue
 	}
-	for k, p := range holm(ps) {
+	for k, p := range subgroup.Adjust(ps, subgroup.Holm) {
 		cr := &r.Conditions[k]
 		cr.PAdjusted = p
 		switch {
@@ -317,29 +317,11 @@ func conditionReport(c Condition, converted []bool, totalConv int) ConditionRepo
 			if v := cells[a][b]; v > 0 {
 				cr.InformationGain += v / N * math.Log2(v*N/(rows[a]*cols[b]))
 			}
-			e := rows[a] * cols[b] / N
-			d := cells[a][b] - e
-			cr.ChiSquare += d * d / e
 		}
 	}
+	cr.ChiSquare = subgroup.Chi2(in, inConv, n, totalConv)
 	cr.PValue = distuv.ChiSquared{K: 1}.Survival(cr.ChiSquare)
 	return cr
-}
-
-// holm returns Holm's step-down adjusted p-values.
-func holm(p []float64) []float64 {
-	idx := make([]int, len(p))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
-	out := make([]float64, len(p))
-	run := 0.0
-	for rank, i := range idx {
-		run = math.Max(run, math.Min(1, float64(len(p)-rank)*p[i]))
-		out[i] = run
-	}
-	return out
 }
 
 // verdict says in plain words what the audit found.

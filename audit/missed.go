@@ -42,7 +42,7 @@ type MissedGroup struct {
 // revenue).
 func missedGroups(ctx context.Context, a *persona.Analysis, matched subgroup.Bitset, converted []bool, revenue []float64, search subgroup.Options) ([]MissedGroup, error) {
 	const minLift = missedMinLift
-	idx, _, err := a.Index()
+	idx, used, err := a.Index()
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func missedGroups(ctx context.Context, a *persona.Analysis, matched subgroup.Bit
 	}
 	out := []MissedGroup{}
 	for _, r := range res {
-		g := MissedGroup{Description: r.Description, Conditions: r.Conditions, CEL: celOf(a, idx, r.Selectors), Contacts: r.Size, PAdjusted: r.PAdjusted}
+		g := MissedGroup{Description: r.Description, Conditions: r.Conditions, CEL: celOf(used, r.Selectors), Contacts: r.Size, PAdjusted: r.PAdjusted}
 		var rev float64
 		for i := range n {
 			if r.Rows.Has(i) && !matched.Has(i) {
@@ -112,10 +112,10 @@ func missedGroups(ctx context.Context, a *persona.Analysis, matched subgroup.Bit
 	return out[:min(3, len(out))], nil
 }
 
-// celOf writes selectors as a CEL expression over the columns'
-// identifiers; "" when one of them has no CEL form (missing values, dates).
-func celOf(a *persona.Analysis, idx *subgroup.Index, sels []subgroup.Selector) string {
-	_, used, _ := a.Index()
+// celOf writes selectors as a CEL expression over the identifiers of the
+// columns they select on (used, in the index's attribute order); "" when
+// one of them has no CEL form (missing values, dates).
+func celOf(used []persona.Column, sels []subgroup.Selector) string {
 	var parts []string
 	for _, s := range sels {
 		c := used[s.Attr]
@@ -143,7 +143,6 @@ func celOf(a *persona.Analysis, idx *subgroup.Index, sels []subgroup.Selector) s
 			return ""
 		}
 	}
-	_ = idx
 	return strings.Join(parts, " && ")
 }
 
@@ -184,13 +183,10 @@ func suggest(a *persona.Analysis, in Input, r Report, matched subgroup.Bitset, k
 		return Suggestion{}, err
 	}
 	n := len(in.Converted)
-	conv := subgroup.NewBitset(n)
+	conv := subgroup.BitsetOf(in.Converted)
 	var totalRev float64
-	for i, c := range in.Converted {
-		if c {
-			conv.Set(i)
-		}
-		totalRev += zeroNaN(in.Revenue[i])
+	for _, v := range in.Revenue {
+		totalRev += zeroNaN(v)
 	}
 	value := func(b subgroup.Bitset) float64 { // revenue, or customers without revenue
 		if totalRev == 0 {
@@ -219,15 +215,7 @@ func suggest(a *persona.Analysis, in Input, r Report, matched subgroup.Bitset, k
 			continue
 		}
 		s.Conditions = append(s.Conditions, c.Expr)
-		for i := range cur {
-			var w uint64
-			for b := range 64 {
-				if j := i<<6 + b; j < n && c.Holds[j] {
-					w |= 1 << b
-				}
-			}
-			cur[i] &= w
-		}
+		subgroup.And(cur, cur, subgroup.BitsetOf(c.Holds), nil)
 	}
 	rate := func(b subgroup.Bitset) float64 {
 		size := b.Count()
@@ -250,7 +238,7 @@ func suggest(a *persona.Analysis, in Input, r Report, matched subgroup.Bitset, k
 	for range 2 {
 		best, bestRate := -1, rate(cur)*1.1
 		for j, sel := range idx.Selectors() {
-			if !lead[sel.Attr] || celOf(a, idx, []subgroup.Selector{sel}) == "" {
+			if !lead[sel.Attr] || celOf(used, []subgroup.Selector{sel}) == "" {
 				continue
 			}
 			size, _ := subgroup.And(tmp, cur, idx.Rows(j), nil)
@@ -268,9 +256,8 @@ func suggest(a *persona.Analysis, in Input, r Report, matched subgroup.Bitset, k
 			break
 		}
 		subgroup.And(cur, cur, idx.Rows(best), nil)
-		s.Conditions = append(s.Conditions, celOf(a, idx, []subgroup.Selector{idx.Selectors()[best]}))
+		s.Conditions = append(s.Conditions, celOf(used, []subgroup.Selector{idx.Selectors()[best]}))
 	}
-	_ = used
 	s.Matched = cur.Count()
 	s.ConversionRate = rate(cur)
 	if k := conv.Count(); k > 0 {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/antipersona/antipersona"
@@ -496,9 +498,7 @@ func (s *Store) ComputePersonaSignals(ctx context.Context, asOf time.Time, activ
 	q := fmt.Sprintf(`CREATE OR REPLACE TABLE persona_signals AS
 WITH f AS (SELECT contact_id, first_order_at, last_event_at, days_since_last_activity FROM features),
 m AS (SELECT persona_id, contact_id FROM persona_members),
-e AS (SELECT contact_id, CASE WHEN type = 'page' THEN 'page: ' || event ELSE event END AS name, ts FROM events
-      WHERE contact_id IS NOT NULL AND event IS NOT NULL AND type IN ('track', 'page') AND ts < TIMESTAMP %[1]s
-        AND event NOT IN ('Order Completed', 'Order Refunded', 'Order Cancelled')),
+e AS (`+signalEventsSQL(cutoff)+`),
 pop AS (
   SELECT 'channel' AS kind, contact_id FROM f
   UNION ALL SELECT 'before_first_order', contact_id FROM f WHERE first_order_at IS NOT NULL
@@ -577,11 +577,16 @@ func (s *Store) PersonaMembers(ctx context.Context, kind string, fn func(persona
 // NeedFeatures returns ENOTFOUND when no build has made the features yet.
 func (s *Store) NeedFeatures(ctx context.Context) error { return s.needTable(ctx, "features") }
 
-// SurveyAnswers calls fn with every stored survey answer: the contact, the
-// question id, the answer and its language ("" when unknown).
-func (s *Store) SurveyAnswers(ctx context.Context, fn func(contactID, questionID, answer, language string) error) error {
-	return s.Scan(ctx, "SELECT contact_id, question_id, answer, COALESCE(language, '') FROM survey_answers ORDER BY contact_id, question_id, ts", func(v []any) error {
-		return fn(v[0].(string), v[1].(string), v[2].(string), v[3].(string))
+// SurveyAnswers calls fn with every stored survey answer (contact,
+// question id, question, answer, language and time; Time is zero when the
+// answer has none), by contact, question and time.
+func (s *Store) SurveyAnswers(ctx context.Context, fn func(a antipersona.SurveyAnswer) error) error {
+	return s.Scan(ctx, "SELECT contact_id, question_id, COALESCE(question, ''), answer, COALESCE(language, ''), ts FROM survey_answers ORDER BY contact_id, question_id, ts", func(v []any) error {
+		a := antipersona.SurveyAnswer{ContactID: v[0].(string), QuestionID: v[1].(string), Question: v[2].(string), Answer: v[3].(string), Language: v[4].(string)}
+		if t, ok := v[5].(time.Time); ok {
+			a.Time = t.UTC()
+		}
+		return fn(a)
 	})
 }
 
@@ -596,14 +601,6 @@ func (s *Store) Departed(ctx context.Context, activeDays int) (map[string]bool, 
 	return out, err
 }
 
-// SurveyAnswerDays calls fn with every stored survey answer and the day it
-// was given (UTC; answers without a time are skipped), oldest first.
-func (s *Store) SurveyAnswerDays(ctx context.Context, fn func(contactID, questionID, answer string, day time.Time) error) error {
-	return s.Scan(ctx, "SELECT contact_id, question_id, answer, CAST(date_trunc('day', ts) AS TIMESTAMP) FROM survey_answers WHERE ts IS NOT NULL ORDER BY ts, contact_id, question_id", func(v []any) error {
-		return fn(v[0].(string), v[1].(string), v[2].(string), v[3].(time.Time).UTC())
-	})
-}
-
 // SurveyState changes whenever survey answers are added.
 func (s *Store) SurveyState(ctx context.Context) (string, error) {
 	var n int64
@@ -611,35 +608,65 @@ func (s *Store) SurveyState(ctx context.Context) (string, error) {
 	return fmt.Sprint(n), err
 }
 
-// DepartureSignals compares what the contacts of target (an SQL condition
-// over the features) who left did in the window days before their last
-// activity with what every contact who left did in the same days before
-// theirs: the events (pages as "page: name") that at least a tenth of them
-// had, at least 1.2 times as often, most over-represented first (at most
-// five). A contact left when days_since_last_activity > activeDays.
-func (s *Store) DepartureSignals(ctx context.Context, asOf time.Time, target string, activeDays, window int) ([]PersonaSignal, error) {
+// signalEventsSQL selects the events that signals count, as of the day
+// before cutoff (an SQL date literal): contact, name (pages as "page:
+// name") and time, orders left out (they are the outcome, not a signal).
+func signalEventsSQL(cutoff string) string {
+	return `SELECT contact_id, CASE WHEN type = 'page' THEN 'page: ' || event ELSE event END AS name, ts FROM events
+      WHERE contact_id IS NOT NULL AND event IS NOT NULL AND type IN ('track', 'page') AND ts < TIMESTAMP ` + cutoff + `
+        AND event NOT IN ('Order Completed', 'Order Refunded', 'Order Cancelled')`
+}
+
+// DepartureSignals compares, for each of targets (SQL conditions over the
+// features), what its contacts who left did in the window days before
+// their last activity with what every contact who left did in the same
+// days before theirs: the events that at least a tenth of them had, at
+// least 1.2 times as often, most over-represented first (at most five). A
+// contact left when days_since_last_activity > activeDays. One pass over
+// the events serves every target.
+func (s *Store) DepartureSignals(ctx context.Context, asOf time.Time, targets []string, activeDays, window int) ([][]PersonaSignal, error) {
+	out := make([][]PersonaSignal, len(targets))
+	if len(targets) == 0 {
+		return out, nil
+	}
 	cutoff := quoteLit(asOf.AddDate(0, 0, 1).Format(time.DateOnly))
-	q := fmt.Sprintf(`WITH f AS (
-  SELECT contact_id, last_event_at, COALESCE((%[4]s), false) AS t FROM features),
-gone AS (SELECT contact_id, last_event_at, t FROM f WHERE last_event_at IS NOT NULL AND contact_id IN
-  (SELECT contact_id FROM features WHERE days_since_last_activity > %[2]d)),
-e AS (SELECT DISTINCT e.contact_id, CASE WHEN e.type = 'page' THEN 'page: ' || e.event ELSE e.event END AS name
-  FROM events e JOIN gone g USING (contact_id)
-  WHERE e.event IS NOT NULL AND e.type IN ('track', 'page') AND e.ts < TIMESTAMP %[1]s
-    AND e.event NOT IN ('Order Completed', 'Order Refunded', 'Order Cancelled')
-    AND e.ts <= g.last_event_at AND e.ts > g.last_event_at - INTERVAL %[3]d DAY),
-n AS (SELECT count(*) FILTER (WHERE t) AS nt, count(*) AS na FROM gone),
-c AS (SELECT e.name, count(*) FILTER (WHERE g.t) AS kt, count(*) AS ka FROM e JOIN gone g USING (contact_id) GROUP BY e.name)
-SELECT name, kt / nt AS share, ka / na AS base, (kt / nt) / (ka / na) AS lift, nt FROM c, n
-WHERE nt > 0 AND kt / nt >= 0.1 AND (kt / nt) / (ka / na) >= 1.2
-ORDER BY lift DESC, name LIMIT 5`, cutoff, activeDays, window, target)
-	var out []PersonaSignal
+	var cols, counts, sizes []string
+	for k, t := range targets {
+		cols = append(cols, fmt.Sprintf("COALESCE((%s), false) AS t%d", t, k))
+		counts = append(counts, fmt.Sprintf("count(*) FILTER (WHERE g.t%d)", k))
+		sizes = append(sizes, fmt.Sprintf("(SELECT count(*) FILTER (WHERE t%d) FROM gone)", k))
+	}
+	// The targets are computed over every contact (their quantiles are of
+	// all contacts), then restricted to those who left.
+	q := fmt.Sprintf(`WITH f AS (SELECT contact_id, last_event_at, days_since_last_activity, %[4]s FROM features),
+gone AS (SELECT * FROM f WHERE days_since_last_activity > %[2]d AND last_event_at IS NOT NULL),
+ev AS (%[1]s),
+e AS (SELECT DISTINCT ev.contact_id, ev.name FROM ev JOIN gone g USING (contact_id)
+  WHERE ev.ts <= g.last_event_at AND ev.ts > g.last_event_at - INTERVAL %[3]d DAY)
+SELECT e.name, count(*), (SELECT count(*) FROM gone), %[5]s, %[6]s
+FROM e JOIN gone g USING (contact_id) GROUP BY e.name ORDER BY e.name`,
+		signalEventsSQL(cutoff), activeDays, window, strings.Join(cols, ", "), strings.Join(counts, ", "), strings.Join(sizes, ", "))
 	err := s.Scan(ctx, q, func(v []any) error {
-		out = append(out, PersonaSignal{Kind: "before_departure", Name: v[0].(string), Share: v[1].(float64), Base: v[2].(float64), Lift: v[3].(float64), Members: v[4].(int64)})
+		name := v[0].(string)
+		base := float64(v[1].(int64)) / float64(v[2].(int64))
+		for k := range targets {
+			kt, nt := v[3+k].(int64), v[3+len(targets)+k].(int64)
+			if nt == 0 {
+				continue
+			}
+			share := float64(kt) / float64(nt)
+			if share >= 0.1 && share/base >= 1.2 {
+				out[k] = append(out[k], PersonaSignal{Kind: "before_departure", Name: name, Share: share, Base: base, Lift: share / base, Members: nt})
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("departure signals: %w", err)
+	}
+	for k := range out {
+		sort.SliceStable(out[k], func(i, j int) bool { return out[k][i].Lift > out[k][j].Lift })
+		out[k] = out[k][:min(5, len(out[k]))]
 	}
 	return out, nil
 }

@@ -215,6 +215,7 @@ func FindClusterPersonas(ctx context.Context, a *Analysis, labels []int, k int, 
 		p float64
 	}
 	var cands []cand
+	targetRows := subgroup.BitsetOf(target)
 	for c := range k {
 		member := make([]bool, n)
 		inCluster := 0
@@ -239,7 +240,7 @@ func FindClusterPersonas(ctx context.Context, a *Analysis, labels []int, k int, 
 				continue
 			}
 			d := res[0]
-			kIn := subgroup.Intersect(d.Rows, targetBits(target))
+			kIn := subgroup.Intersect(d.Rows, targetRows)
 			r = subgroup.Result{Selectors: d.Selectors, Description: d.Description, Conditions: d.Conditions, Size: d.Size,
 				Share: d.Share, Positives: kIn, TargetRate: float64(kIn) / float64(d.Size), BaseRate: p0, Rows: d.Rows,
 				PValue: subgroup.BinomialUpper(kIn, d.Size, p0)}
@@ -250,8 +251,9 @@ func FindClusterPersonas(ctx context.Context, a *Analysis, labels []int, k int, 
 			if pos > 0 {
 				r.Coverage = float64(kIn) / float64(pos)
 			}
-			// How well the description fits the cluster, kept in the quality.
-			r.Quality = float64(subgroup.Intersect(d.Rows, targetBits(member))) / float64(max(1, inCluster))
+			// How well the description fits the cluster (its members are
+			// the search's positives), kept in the quality.
+			r.Quality = float64(d.Positives) / float64(max(1, inCluster))
 			if r.Quality >= 0.5 {
 				found = true
 				break
@@ -289,17 +291,6 @@ func FindClusterPersonas(ctx context.Context, a *Analysis, labels []int, k int, 
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
-}
-
-// targetBits converts a target to a bitset.
-func targetBits(t []bool) subgroup.Bitset {
-	b := subgroup.NewBitset(len(t))
-	for i, v := range t {
-		if v {
-			b.Set(i)
-		}
-	}
-	return b
 }
 
 // sumPositive sums the non-NaN values of xs over the rows of b (all rows

@@ -8,6 +8,17 @@ type Bitset []uint64
 // NewBitset returns an empty set for n rows.
 func NewBitset(n int) Bitset { return make(Bitset, (n+63)/64) }
 
+// BitsetOf returns the set of the rows i where b[i] is true.
+func BitsetOf(b []bool) Bitset {
+	out := NewBitset(len(b))
+	for i, v := range b {
+		if v {
+			out.Set(i)
+		}
+	}
+	return out
+}
+
 // Set adds row i.
 func (b Bitset) Set(i int) { b[i>>6] |= 1 << (uint(i) & 63) }
 

@@ -396,7 +396,7 @@ func (s *searcher) score(c *cand) {
 	case Binomial:
 		c.quality = sign * math.Sqrt(nf) * (p - s.p0)
 	case ChiSquare:
-		c.quality = chi2(c.n, c.k, s.n, s.k)
+		c.quality = Chi2(c.n, c.k, s.n, s.k)
 		if sign*(p-s.p0) <= 0 {
 			c.quality = -c.quality
 		}
@@ -438,9 +438,9 @@ func (s *searcher) optimistic(b Bitset, n, k int) float64 {
 		return math.Sqrt(g) * math.Abs(rate-s.p0)
 	case ChiSquare:
 		if s.opt.Direction == Below {
-			return chi2(good, 0, s.n, s.k)
+			return Chi2(good, 0, s.n, s.k)
 		}
-		return chi2(good, good, s.n, s.k)
+		return Chi2(good, good, s.n, s.k)
 	case FMeasure:
 		// Keeping only the k positives: 2k/(k + K).
 		return 2 * g / (g + float64(s.k))

@@ -74,10 +74,22 @@ func Wilson(k, n int, z float64) (lo, hi float64) {
 	return math.Max(0, mid-half), math.Min(1, mid+half)
 }
 
-// chi2 returns Pearson's chi-square statistic of the 2x2 table of a
-// subgroup of n rows with k positives against its complement, in a
-// population of N rows with K positives.
-func chi2(n, k, N, K int) float64 {
+// Adjust returns the adjusted p-values of tests ps under correction c, in
+// the order of ps (NaN counts as 1).
+func Adjust(ps []float64, c Correction) []float64 {
+	a := newAdjuster(ps, c)
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		out[i] = a.adjust(p, c)
+	}
+	return out
+}
+
+// Chi2 returns Pearson's chi-square statistic (no continuity correction)
+// of the 2x2 table of a subgroup of n rows with k positives against its
+// complement, in a population of N rows with K positives; 0 when a margin
+// is empty.
+func Chi2(n, k, N, K int) float64 {
 	if n == 0 || n == N || K == 0 || K == N {
 		return 0
 	}

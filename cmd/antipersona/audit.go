@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -120,9 +119,9 @@ func readDeclared(path string) ([]config.DeclaredPersona, error) {
 // runAudits evaluates the declared personas' conditions on every contact of
 // the last build and audits each persona.
 func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredPersona, opt audit.Options) ([]audit.Report, error) {
-	cols, err := s.Describe(ctx, "SELECT * FROM features")
+	cols, traits, err := builtTraits(ctx, s)
 	if err != nil {
-		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no features yet: run 'antipersona build' first")
+		return nil, err
 	}
 	vars := ruleVars(cols)
 	compiled := make([]*segments.Rules, len(declared))
@@ -143,20 +142,12 @@ func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredP
 	}
 	// The lead-time traits (not personal data), for the missed groups and
 	// the suggestion.
-	traits, err := builtTraits(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	a := &persona.Analysis{}
+	a := &persona.Analysis{Traits: traitColumns(traits, 0)}
 	var traitPos []int
-	for _, t := range traits {
-		if t.PII {
-			continue
-		}
-		a.Traits = append(a.Traits, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, 0))
-		if !need[t.Ident] {
-			need[t.Ident] = true
-			names = append(names, t.Ident)
+	for _, c := range a.Traits {
+		if !need[c.Ident] {
+			need[c.Ident] = true
+			names = append(names, c.Ident)
 		}
 	}
 	pos := map[string]int{}
@@ -182,11 +173,7 @@ func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredP
 	index := map[string]int{}
 	err = s.ScanFeatures(ctx, names, func(id string, vals []any) error {
 		index[id] = len(converted)
-		a.IDs = append(a.IDs, id)
-		for c := range a.Traits {
-			growColumn(&a.Traits[c])
-			setValue(&a.Traits[c], len(converted), vals[traitPos[c]])
-		}
+		appendTraits(a, id, vals, traitPos)
 		conv, _ := vals[0].(bool)
 		converted = append(converted, conv)
 		revenue, profit = append(revenue, numOrNaN(vals[1])), append(profit, numOrNaN(vals[2]))
@@ -306,18 +293,6 @@ func (m *Main) printAudit(r audit.Report, currency string) {
 			kinds[o.Kind] = true
 			fmt.Fprintf(w, "    %5.1f%%  %d contacts  %s (%s)\n", 100*o.Share, o.Contacts, o.Name, o.ID)
 		}
-	}
-}
-
-// growColumn adds one missing value at the end of c.
-func growColumn(c *persona.Column) {
-	switch {
-	case c.Num != nil || c.Type == antipersona.TraitNumber || c.Type == antipersona.TraitBoolean || c.Type == antipersona.TraitDate:
-		c.Num = append(c.Num, math.NaN())
-	case c.Type == antipersona.TraitMulti:
-		c.List = append(c.List, nil)
-	default:
-		c.Str = append(c.Str, "")
 	}
 }
 

@@ -172,37 +172,27 @@ func (m *Main) applySurveyTraits(ctx context.Context, cfg config.Config, s *duck
 // the structured answers given that day.
 func surveyTraits(s *duckdb.Store) func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
 	return func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
-		type ans struct {
-			day     time.Time
-			c, q, a string
-		}
-		var all []ans
-		words, count := map[string]int{}, map[string]int{}
-		err := s.SurveyAnswerDays(ctx, func(c, q, a string, day time.Time) error {
-			all = append(all, ans{day, c, q, a})
-			words[q] += len(strings.Fields(a))
-			count[q]++
-			return nil
-		})
+		all, open, err := readSurveys(ctx, s)
 		if err != nil {
 			return err
 		}
 		byDay := map[time.Time]map[string]map[string]any{}
 		for _, x := range all {
-			if words[x.q] >= 3*count[x.q] {
-				continue // an open question: text, not a trait
+			if open[x.QuestionID] || x.Time.IsZero() {
+				continue // text, not a trait; or no day to be valid from
 			}
-			if byDay[x.day] == nil {
-				byDay[x.day] = map[string]map[string]any{}
+			day := x.Time.Truncate(24 * time.Hour)
+			if byDay[day] == nil {
+				byDay[day] = map[string]map[string]any{}
 			}
-			if byDay[x.day][x.c] == nil {
-				byDay[x.day][x.c] = map[string]any{}
+			if byDay[day][x.ContactID] == nil {
+				byDay[day][x.ContactID] = map[string]any{}
 			}
-			var v any = x.a
-			if f, err := strconv.ParseFloat(x.a, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			var v any = x.Answer
+			if f, err := strconv.ParseFloat(x.Answer, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
 				v = f
 			}
-			byDay[x.day][x.c]["survey_"+x.q] = v
+			byDay[day][x.ContactID]["survey_"+x.QuestionID] = v
 		}
 		days := make([]time.Time, 0, len(byDay))
 		for d := range byDay {

@@ -78,25 +78,16 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	for _, k := range kinds {
 		sel = append(sel, "COALESCE(("+k.Target+"), false)")
 	}
-	var tr []antipersona.Trait
-	for _, t := range traits {
-		if !t.PII {
-			tr = append(tr, t)
-		}
-	}
-	for _, t := range tr {
-		sel = append(sel, duckdb.QuoteIdent(t.Ident))
+	n := int(sum.Contacts)
+	a := &persona.Analysis{IDs: make([]string, 0, n), Traits: traitColumns(traits, n)}
+	for _, c := range a.Traits {
+		sel = append(sel, duckdb.QuoteIdent(c.Ident))
 	}
 	beh := behaviourFeatures()
 	for _, f := range beh {
 		sel = append(sel, duckdb.QuoteIdent(f.Name))
 	}
 	sel = append(sel, "first_seen_at")
-	n := int(sum.Contacts)
-	a := &persona.Analysis{IDs: make([]string, 0, n)}
-	for _, t := range tr {
-		a.Traits = append(a.Traits, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, n))
-	}
 	for _, f := range beh {
 		a.Behaviour = append(a.Behaviour, persona.NewColumn(f.Name, f.Name, antipersona.TraitNumber, antipersona.DimensionBehavioural, n))
 	}
@@ -232,6 +223,30 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 }
 
 // setValue stores a value read from DuckDB in a column.
+// traitColumns returns a column of n rows for each trait that is not
+// personal data: what personas, audits and the worksheet describe
+// contacts by.
+func traitColumns(traits []antipersona.Trait, n int) []persona.Column {
+	var out []persona.Column
+	for _, t := range traits {
+		if !t.PII {
+			out = append(out, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, n))
+		}
+	}
+	return out
+}
+
+// appendTraits adds contact id as the next row of a (whose trait columns
+// grow with it): trait column c takes vals[pos[c]].
+func appendTraits(a *persona.Analysis, id string, vals []any, pos []int) {
+	row := len(a.IDs)
+	a.IDs = append(a.IDs, id)
+	for c := range a.Traits {
+		growColumn(&a.Traits[c])
+		setValue(&a.Traits[c], row, vals[pos[c]])
+	}
+}
+
 func setValue(c *persona.Column, i int, v any) {
 	switch x := plainValue(v).(type) {
 	case float64:
@@ -692,4 +707,16 @@ func loadKinds(ctx context.Context, s *duckdb.Store) ([]kindSummary, error) {
 		return nil, fmt.Errorf("read negative kinds: %w", err)
 	}
 	return kinds, nil
+}
+
+// growColumn adds one missing value at the end of c.
+func growColumn(c *persona.Column) {
+	switch {
+	case c.Num != nil || c.Type == antipersona.TraitNumber || c.Type == antipersona.TraitBoolean || c.Type == antipersona.TraitDate:
+		c.Num = append(c.Num, math.NaN())
+	case c.Type == antipersona.TraitMulti:
+		c.List = append(c.List, nil)
+	default:
+		c.Str = append(c.Str, "")
+	}
 }

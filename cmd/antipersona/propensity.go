@@ -151,7 +151,7 @@ func modelInputFromColumns(traits []persona.Column, y []bool, seen []time.Time) 
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return boolInt(!cols[a].numeric()) - boolInt(!cols[b].numeric()) })
-	cols, src = pick(cols, order), pick(src, order)
+	cols, src = propensity.Pick(cols, order), propensity.Pick(src, order)
 	for j, c := range src {
 		if c.Type == antipersona.TraitMulti {
 			count := map[string]int{}
@@ -195,14 +195,6 @@ func modelInputFromColumns(traits []persona.Column, y []bool, seen []time.Time) 
 		addModelRow(d, cols, codes, vals)
 	}
 	return &modelInput{cols: cols, d: d, y: y, seen: seen}
-}
-
-func pick[T any](s []T, idx []int) []T {
-	out := make([]T, len(idx))
-	for i, k := range idx {
-		out[i] = s[k]
-	}
-	return out
 }
 
 // topLevels returns the most frequent levels, most frequent first (ties by

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/subgroup"
 	"github.com/antipersona/antipersona/textmine"
@@ -43,36 +44,46 @@ type surveyAnswer struct {
 	terms                     []string // of an open answer
 }
 
-// surveys holds the stored survey answers, classified: a question is open
-// (free text) when its answers have three words or more on average,
-// structured otherwise (codes, numbers, short choices).
+// surveys holds the stored survey answers, classified as readSurveys
+// does, with the terms of the open ones.
 type surveys struct {
 	answers  []surveyAnswer
 	base     map[[2]string]int // structured (question, answer) -> count
 	answered map[string]int    // structured question -> answers
 }
 
-func loadSurveys(ctx context.Context, s *duckdb.Store) (*surveys, error) {
-	type raw struct{ c, q, a, l string }
-	var rs []raw
+// readSurveys returns the stored survey answers and which questions are
+// open (free text): those whose answers have three words or more on
+// average. The others are structured (codes, numbers, short choices).
+func readSurveys(ctx context.Context, s *duckdb.Store) ([]antipersona.SurveyAnswer, map[string]bool, error) {
+	var all []antipersona.SurveyAnswer
 	words, count := map[string]int{}, map[string]int{}
-	err := s.SurveyAnswers(ctx, func(c, q, a, l string) error {
-		rs = append(rs, raw{c, q, a, l})
-		words[q] += len(strings.Fields(a))
-		count[q]++
+	err := s.SurveyAnswers(ctx, func(a antipersona.SurveyAnswer) error {
+		all = append(all, a)
+		words[a.QuestionID] += len(strings.Fields(a.Answer))
+		count[a.QuestionID]++
 		return nil
 	})
+	open := map[string]bool{}
+	for q, n := range count {
+		open[q] = words[q] >= 3*n
+	}
+	return all, open, err
+}
+
+func loadSurveys(ctx context.Context, s *duckdb.Store) (*surveys, error) {
+	all, open, err := readSurveys(ctx, s)
 	if err != nil {
 		return nil, err
 	}
 	sv := &surveys{base: map[[2]string]int{}, answered: map[string]int{}}
-	for _, r := range rs {
-		a := surveyAnswer{contact: r.c, question: r.q, answer: r.a, open: words[r.q] >= 3*count[r.q]}
+	for _, r := range all {
+		a := surveyAnswer{contact: r.ContactID, question: r.QuestionID, answer: r.Answer, open: open[r.QuestionID]}
 		if a.open {
-			a.terms = textmine.Terms(r.a, r.l)
+			a.terms = textmine.Terms(r.Answer, r.Language)
 		} else {
-			sv.base[[2]string{r.q, r.a}]++
-			sv.answered[r.q]++
+			sv.base[[2]string{a.question, a.answer}]++
+			sv.answered[a.question]++
 		}
 		sv.answers = append(sv.answers, a)
 	}

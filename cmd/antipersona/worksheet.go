@@ -139,37 +139,28 @@ beside the data from then on. An empty text removes an answer.`,
 
 // answerWorksheet answers every question from the last build.
 func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([]worksheetAnswer, error) {
-	if err := s.NeedFeatures(ctx); err != nil {
-		return nil, err
-	}
-	traits, err := builtTraits(ctx, s)
+	_, traits, err := builtTraits(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	a := &persona.Analysis{}
+	a := &persona.Analysis{Traits: traitColumns(traits, 0)}
 	sel := []string{}
 	for _, q := range worksheetQuestions {
 		t := strings.ReplaceAll(q.Target, "{ACTIVE}", strconv.Itoa(cfg.Thresholds.ActiveDays))
 		sel = append(sel, "COALESCE(("+t+"), false)")
 	}
-	for _, t := range traits {
-		if !t.PII {
-			a.Traits = append(a.Traits, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, 0))
-			sel = append(sel, duckdb.QuoteIdent(t.Ident))
-		}
-	}
-	targets := make([][]bool, len(worksheetQuestions))
 	nq := len(worksheetQuestions)
+	traitPos := make([]int, len(a.Traits))
+	for c, col := range a.Traits {
+		sel = append(sel, duckdb.QuoteIdent(col.Ident))
+		traitPos[c] = 1 + nq + c
+	}
+	targets := make([][]bool, nq)
 	err = s.Scan(ctx, "SELECT contact_id, "+strings.Join(sel, ", ")+" FROM features ORDER BY contact_id", func(v []any) error {
-		row := len(a.IDs)
-		a.IDs = append(a.IDs, v[0].(string))
 		for k := range targets {
 			targets[k] = append(targets[k], v[1+k] == true)
 		}
-		for c := range a.Traits {
-			growColumn(&a.Traits[c])
-			setValue(&a.Traits[c], row, v[1+nq+c])
-		}
+		appendTraits(a, v[0].(string), v, traitPos)
 		return nil
 	})
 	if err != nil {
@@ -226,13 +217,21 @@ func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([
 			}
 		}
 		ans.Voice = sv.voice(group)
-		if ans.Preceded, err = s.DepartureSignals(ctx, asOf, ans.Target, cfg.Thresholds.ActiveDays, signalWindowDays); err != nil {
-			return nil, err
-		}
-		if ans.Preceded == nil {
-			ans.Preceded = []duckdb.PersonaSignal{}
-		}
 		out[k] = ans
+	}
+	targetSQL := make([]string, nq)
+	for k := range out {
+		targetSQL[k] = out[k].Target
+	}
+	preceded, err := s.DepartureSignals(ctx, asOf, targetSQL, cfg.Thresholds.ActiveDays, signalWindowDays)
+	if err != nil {
+		return nil, err
+	}
+	for k := range out {
+		out[k].Preceded = preceded[k]
+		if out[k].Preceded == nil {
+			out[k].Preceded = []duckdb.PersonaSignal{}
+		}
 	}
 	return out, nil
 }
@@ -334,16 +333,20 @@ func (m *Main) printWorksheet(out []worksheetAnswer) {
 	}
 }
 
-// builtTraits returns the traits that the last build's features have (a
-// trait first ingested after it has no column until the next build).
-func builtTraits(ctx context.Context, s *duckdb.Store) ([]antipersona.Trait, error) {
-	traits, err := s.Traits(ctx)
-	if err != nil {
-		return nil, err
+// builtTraits returns the columns of the last build's features and the
+// traits among them (a trait first ingested after the build has no column
+// until the next one).
+func builtTraits(ctx context.Context, s *duckdb.Store) ([]duckdb.ColumnType, []antipersona.Trait, error) {
+	if err := s.NeedFeatures(ctx); err != nil {
+		return nil, nil, err
 	}
 	cols, err := s.Describe(ctx, "SELECT * FROM features")
 	if err != nil {
-		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no features yet: run 'antipersona build' first")
+		return nil, nil, err
+	}
+	traits, err := s.Traits(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	have := map[string]bool{}
 	for _, c := range cols {
@@ -355,5 +358,5 @@ func builtTraits(ctx context.Context, s *duckdb.Store) ([]antipersona.Trait, err
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return cols, out, nil
 }
