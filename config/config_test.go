@@ -135,3 +135,25 @@ func TestDeclaredPersonas(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any antipersona.yaml either fails with an error naming the
+// file, or gives a configuration that validates; it never panics.
+func FuzzParse(f *testing.F) {
+	f.Add(Template)
+	f.Add("declared_personas:\n  - name: x\n    conditions: {a: 'age > 3'}\n")
+	f.Add("declared_personas:\n  - name: x\n    conditions:\n      - {name: a, expr: b}\n")
+	f.Add("declared_personas: [{name: x, conditions: 3}]\n")
+	f.Add("audit: {min_lift: 1}\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := Parse(strings.NewReader(text))
+		if err != nil {
+			if !strings.Contains(err.Error(), FileName) {
+				t.Fatalf("error %q does not name %s", err, FileName)
+			}
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("parsed, then invalid: %v", err)
+		}
+	})
+}

@@ -3,7 +3,9 @@ package textmine
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestDelta checks δ and z by hand for yi = 3 of ni = 10, yj = 1 of nj = 20
@@ -97,4 +99,25 @@ func TestTerms(t *testing.T) {
 			t.Errorf("Terms(%q, %s) = %q, want %q", c.text, c.lang, got, c.want)
 		}
 	}
+}
+
+// FuzzTerms: any text in any of the languages gives terms that are valid
+// UTF-8, non-empty, with no leading, trailing or double spaces, at most two
+// words each, and no stop word alone.
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"The price is TOO high, 100%!", "Cena jest za wysoka", "Sản phẩm rất tốt", "კარგი ხარისხი", "", "\xff\xfe", "a  b\tc\n"} {
+		for _, l := range []string{"en", "pl", "vi", "ka", "xx"} {
+			f.Add(s, l)
+		}
+	}
+	f.Fuzz(func(t *testing.T, text, lang string) {
+		for _, term := range Terms(text, lang) {
+			if term == "" || !utf8.ValidString(term) || strings.TrimSpace(term) != term || strings.Contains(term, "  ") || strings.Count(term, " ") > 1 {
+				t.Fatalf("Terms(%q, %q): bad term %q", text, lang, term)
+			}
+			if !strings.Contains(term, " ") && stopWords[lang][term] {
+				t.Fatalf("Terms(%q, %q): stop word %q", text, lang, term)
+			}
+		}
+	})
 }
