@@ -153,7 +153,7 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 		}
 		vy = Pick(y, val)
 	}
-	g := &grower{X: X, nbins: m.bins.nbins, isCat: make([]bool, len(X)), opt: opt,
+	g := &grower{X: X, X4: group4(X), nbins: m.bins.nbins, isCat: make([]bool, len(X)), opt: opt,
 		grad: make([]float64, len(ty)), hess: make([]float64, len(ty)), gains: m.gains}
 	for j := len(d.Num); j < len(X); j++ {
 		g.isCat[j] = true
@@ -339,20 +339,13 @@ type grower struct {
 	grad  []float64
 	hess  []float64
 	gains []float64
-	rows  []int32   // row indices, partitioned by leaf
-	buf   []int32   // scratch of partition
-	free  [][]histo // released histograms
-	gs    []float64 // a leaf's gradients and hessians, in its row order
-	hs    []float64
+	X4    [][]uint32 // X four features to a row (group4)
+	rows  []int32    // row indices, partitioned by leaf
+	buf   []int32    // scratch of partition
+	free  [][]histo  // released histograms
+	gh    []ghPair   // a leaf's gradients and hessians, in its row order
+	spare [2]histo   // where the missing features of the last group add up
 }
-
-// bin is a histogram cell; histo is one feature's histogram.
-type bin struct {
-	g, h float64
-	n    int32
-}
-
-type histo [256]bin
 
 // leaf is a leaf being grown: its rows are g.rows[lo:hi].
 type leaf struct {
@@ -474,20 +467,21 @@ func (g *grower) grow() (tree, []*leaf) {
 }
 
 // histogram sums the gradients and hessians of rows[lo:hi] per feature and
-// bin, the features shared out over two goroutines.
+// bin, four features at a time (hist4), the groups shared out over two
+// goroutines.
 func (g *grower) histogram(lo, hi int) []histo {
 	hist := g.newHist()
 	rows := g.rows[lo:hi]
-	// Gradients in row order of the leaf: the loops below then read them
+	// Gradients in row order of the leaf: the kernel then reads them
 	// sequentially.
-	if cap(g.gs) < len(rows) {
-		g.gs, g.hs = make([]float64, len(g.grad)), make([]float64, len(g.grad))
+	if cap(g.gh) < len(rows) {
+		g.gh = make([]ghPair, len(g.grad))
 	}
-	gs, hs := g.gs[:len(rows)], g.hs[:len(rows)]
+	gh := g.gh[:len(rows)]
 	gather := func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			r := rows[k]
-			gs[k], hs[k] = g.grad[r], g.hess[r]
+			gh[k] = ghPair{g.grad[r], g.hess[r]}
 		}
 	}
 	if len(rows) >= 50000 {
@@ -499,22 +493,23 @@ func (g *grower) histogram(lo, hi int) []histo {
 		gather(0, len(rows))
 	}
 	var wg sync.WaitGroup
-	nf := len(g.X)
+	ng := len(g.X4)
 	parts := 1
-	if len(rows) >= 4096 && nf > 1 {
+	if len(rows) >= 4096 && ng > 1 {
 		parts = 2
 	}
 	for p := range parts {
 		wg.Go(func() {
-			for f := p; f < nf; f += parts {
-				h := &hist[f]
-				col := g.X[f]
-				for k, r := range rows {
-					c := &h[col[r]]
-					c.g += gs[k]
-					c.h += hs[k]
-					c.n++
+			for k := p; k < ng; k += parts {
+				var h [4]*histo
+				for i := range h {
+					if f := 4*k + i; f < len(hist) {
+						h[i] = &hist[f]
+					} else {
+						h[i] = &g.spare[p]
+					}
 				}
+				hist4(h, g.X4[k], rows, gh)
 			}
 		})
 	}
@@ -545,16 +540,16 @@ func (g *grower) release(l *leaf) {
 func (g *grower) findSplit(l *leaf) {
 	l.split = split{}
 	parent := g.score(l.g, l.h)
-	minLeaf := int32(g.opt.MinSamplesLeaf)
+	minLeaf := float64(g.opt.MinSamplesLeaf)
 	const minHess = 1e-3
-	total := int32(l.hi - l.lo)
+	total := float64(l.hi - l.lo)
 	for f := range l.hist {
 		h := &l.hist[f]
 		miss := h[missingBin]
 		nb := g.nbins[f]
 		// consider makes the split with left sums (gl, hl, nl) the best when
 		// it is allowed and gains more, and reports whether it did.
-		consider := func(gl, hl float64, nl int32, b uint8, missLeft bool) bool {
+		consider := func(gl, hl, nl float64, b uint8, missLeft bool) bool {
 			nr := total - nl
 			gr, hr := l.g-gl, l.h-hl
 			if nl < minLeaf || nr < minLeaf || hl < minHess || hr < minHess {
@@ -568,8 +563,7 @@ func (g *grower) findSplit(l *leaf) {
 			return false
 		}
 		if !g.isCat[f] {
-			var gl, hl float64
-			var nl int32
+			var gl, hl, nl float64
 			for b := 0; b < nb-1; b++ {
 				c := h[b]
 				gl, hl, nl = gl+c.g, hl+c.h, nl+c.n
@@ -590,7 +584,7 @@ func (g *grower) findSplit(l *leaf) {
 			b    int
 			key  float64
 			g, h float64
-			n    int32
+			n    float64
 		}
 		var cs []catStat
 		for b := 0; b < nb; b++ {
@@ -613,8 +607,7 @@ func (g *grower) findSplit(l *leaf) {
 			}
 			return a.b - b.b
 		})
-		var gl, hl float64
-		var nl int32
+		var gl, hl, nl float64
 		for k := 0; k < len(cs)-1; k++ {
 			gl, hl, nl = gl+cs[k].g, hl+cs[k].h, nl+cs[k].n
 			if consider(gl, hl, nl, 0, false) {
@@ -755,6 +748,19 @@ func hasBoth(y []bool, rows []int) bool {
 		}
 	}
 	return p && n
+}
+
+// parallelN calls fn(k) for k in 0..n-1, shared out over two goroutines.
+func parallelN(n int, fn func(k int)) {
+	var wg sync.WaitGroup
+	for p := range 2 {
+		wg.Go(func() {
+			for k := p; k < n; k += 2 {
+				fn(k)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // parallel calls fn on two halves of 0..n-1 at once (one part when n is
