@@ -18,6 +18,24 @@ type binner struct {
 	edges  [][]float64 // per numeric column
 	catBin [][]uint8   // per categorical column, by code
 	nbins  []int       // non-missing bins per feature
+	// padded holds each numeric column's edges padded with +Inf to 256,
+	// for numBin's search of fixed length.
+	padded [][256]float64
+}
+
+// pad sets b.padded from b.edges.
+func (b *binner) pad() {
+	b.padded = make([][256]float64, len(b.edges))
+	for j, e := range b.edges {
+		p := &b.padded[j]
+		for k := range p {
+			if k < len(e) {
+				p[k] = e[k]
+			} else {
+				p[k] = math.Inf(1)
+			}
+		}
+	}
 }
 
 // binSample caps the rows that set the quantile edges.
@@ -32,7 +50,9 @@ func newBinner(d *Data, maxBins int) *binner {
 	b := &binner{}
 	n := d.Rows()
 	step := max(1, n/binSample)
-	for _, col := range d.Num {
+	b.edges = make([][]float64, len(d.Num))
+	parallelN(len(d.Num), func(j int) {
+		col := d.Num[j]
 		vals := make([]float64, 0, min(n, binSample+1))
 		for i := 0; i < n; i += step {
 			if !math.IsNaN(col[i]) {
@@ -60,8 +80,10 @@ func newBinner(d *Data, maxBins int) *binner {
 				}
 			}
 		}
-		b.edges = append(b.edges, edges)
-		b.nbins = append(b.nbins, len(edges)+1)
+		b.edges[j] = edges
+	})
+	for _, e := range b.edges {
+		b.nbins = append(b.nbins, len(e)+1)
 	}
 	for j, col := range d.Cat {
 		counts := make([]int, len(d.Levels[j]))
@@ -92,6 +114,7 @@ func newBinner(d *Data, maxBins int) *binner {
 		b.catBin = append(b.catBin, m)
 		b.nbins = append(b.nbins, max(used, 1))
 	}
+	b.pad()
 	return b
 }
 
@@ -100,8 +123,34 @@ func (b *binner) numBin(j int, v float64) uint8 {
 	if math.IsNaN(v) {
 		return missingBin
 	}
-	e := b.edges[j]
-	k, _ := slices.BinarySearch(e, v) // first edge >= v
+	// The number of edges below v (the index of the first edge >= v), by
+	// eight halvings of the padded edges with no branch to mispredict.
+	e := &b.padded[j]
+	k := 0
+	if e[k+127] < v {
+		k += 128
+	}
+	if e[k+63] < v {
+		k += 64
+	}
+	if e[k+31] < v {
+		k += 32
+	}
+	if e[k+15] < v {
+		k += 16
+	}
+	if e[k+7] < v {
+		k += 8
+	}
+	if e[k+3] < v {
+		k += 4
+	}
+	if e[k+1] < v {
+		k += 2
+	}
+	if e[k] < v {
+		k++
+	}
 	return uint8(k)
 }
 

@@ -176,13 +176,15 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 			break // no split is worth it any more
 		}
 		m.Trees = append(m.Trees, t)
-		// Each leaf's rows are together in g.rows: add its value to them.
-		for _, l := range leaves {
+		// Each leaf's rows are together in g.rows: add its value to them,
+		// the leaves shared out over two goroutines.
+		parallelN(len(leaves), func(k int) {
+			l := leaves[k]
 			v := t.nodes[l.node].value
 			for _, r := range g.rows[l.lo:l.hi] {
 				raw[r] += v
 			}
-		}
+		})
 		if len(val) > 0 {
 			loss := 0.0
 			for i := range vRaw {
@@ -444,14 +446,19 @@ func (g *grower) grow() (tree, []*leaf) {
 			node{feature: -1, left: -1, right: -1, value: g.value(left.g, left.h)},
 			node{feature: -1, left: -1, right: -1, value: g.value(right.g, right.h)})
 		leaves++
+		// The children's best splits, found side by side.
+		splittable := func(c *leaf) bool {
+			return (g.opt.MaxDepth == 0 || c.depth < g.opt.MaxDepth) && c.hi-c.lo >= 2*g.opt.MinSamplesLeaf
+		}
+		var wg sync.WaitGroup
 		for _, c := range []*leaf{left, right} {
-			if g.opt.MaxDepth > 0 && c.depth >= g.opt.MaxDepth || c.hi-c.lo < 2*g.opt.MinSamplesLeaf {
-				g.release(c)
-				done = append(done, c)
-				continue
+			if splittable(c) {
+				wg.Go(func() { g.findSplit(c) })
 			}
-			g.findSplit(c)
-			if c.split.gain > 0 {
+		}
+		wg.Wait()
+		for _, c := range []*leaf{left, right} {
+			if splittable(c) && c.split.gain > 0 {
 				heap.Push(q, c)
 			} else {
 				g.release(c)
@@ -648,16 +655,23 @@ func (g *grower) partition(l *leaf, s split) int {
 		half = len(rows)
 	}
 	var nl [2]int
+	// right[b] is 1 when bin b goes right: each row is written to both
+	// sides and kept on one, with no branch to mispredict.
+	var right [256]int
+	for b := range right {
+		if !nd.goLeft(uint8(b)) {
+			right[b] = 1
+		}
+	}
 	part := func(k int, rs, buf []int32) {
 		i, j := 0, 0
+		buf = buf[:len(rs)]
 		for _, r := range rs {
-			if nd.goLeft(col[r]) {
-				rs[i] = r
-				i++
-			} else {
-				buf[j] = r
-				j++
-			}
+			x := right[col[r]]
+			rs[i] = r
+			buf[j] = r
+			i += 1 - x
+			j += x
 		}
 		nl[k] = i
 	}

@@ -70,6 +70,12 @@ func (m *GBDT) UnmarshalJSON(b []byte) error {
 	}
 	*m = GBDT{Init: j.Init, names: j.Names, numCols: j.NumCols, gains: j.Gains, Iterations: j.Iterations,
 		ValidationLoss: j.ValLoss, bins: &binner{edges: j.Edges, nbins: j.NBins}}
+	for _, e := range j.Edges {
+		if len(e) >= missingBin || !slices.IsSorted(e) || slices.ContainsFunc(e, math.IsNaN) {
+			return fmt.Errorf("propensity: stored model: bad bin edges")
+		}
+	}
+	m.bins.pad()
 	for _, cb := range j.CatBins {
 		l := make([]uint8, len(cb))
 		for i, v := range cb {
