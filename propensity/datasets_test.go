@@ -173,12 +173,10 @@ func TestAgainstScikitLearn(t *testing.T) {
 		auc := ROCAUC(hy, gb.Predict(hd))
 		want := reference(t, c.name, "hist_gradient_boosting")
 		t.Logf("%s: gradient boosting ROC AUC %.4f (scikit-learn %.4f), %d trees", c.name, auc, want, gb.Iterations)
-		// On Leads our trees score 0.0015 below scikit-learn's (0.8660
-		// against 0.8675; the same with one-hot or median-imputed inputs, so
-		// it is not the native categories or missing values): the issue's
-		// "at least" is not met there and the closing note says so. The test
-		// holds the line at 0.002 below, so that any loss shows.
-		if tol := map[string]float64{"leads": 0.002}[c.name]; auc < want-tol {
+		// At least scikit-learn's, with the defaults (on these small tables
+		// the number of trees comes from 5-fold cross-validation; before
+		// that, 100 trees as scikit-learn's gave 0.8660 on Leads).
+		if auc < want {
 			t.Errorf("%s: gradient boosting ROC AUC %.4f below scikit-learn's %.4f", c.name, auc, want)
 		}
 		lr, err := FitLogistic(td, ty, LogisticOptions{})

@@ -20,11 +20,14 @@ type GBDTOptions struct {
 	MinSamplesLeaf int     // [20]
 	L2             float64 // L2 penalty on leaf values [0]
 	MaxBins        int     // bins per feature, at most 255 [255]
-	// EarlyStopping: "auto" (on when there are more than 10,000 rows),
-	// "on" or "off". It holds out ValidationFraction [0.1] of the rows
-	// (stratified) and stops when the validation log-loss has not improved
-	// by Tol [1e-7] for NoChange [10] trees, keeping the trees up to the
-	// best one.
+	// EarlyStopping: "auto", "on" or "off". On, it holds out
+	// ValidationFraction [0.1] of the rows (stratified) and stops when the
+	// validation log-loss has not improved by Tol [1e-7] for NoChange [10]
+	// trees, keeping the trees up to the best one. "auto" is on above
+	// 10,000 rows (as scikit-learn's); from 500 rows (and 50 of each
+	// outcome) to 10,000 it chooses the number of trees, at most MaxIter,
+	// by 5-fold cross-validation and refits on all rows (fitCV), which
+	// scikit-learn does not; below, it keeps MaxIter trees.
 	EarlyStopping      string
 	ValidationFraction float64
 	NoChange           int
@@ -119,14 +122,97 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 	if _, err := positives(y); err != nil {
 		return nil, err
 	}
-	// Without early stopping every row trains, and d is used as it is.
-	td, ty := d, y
-	var val []int
-	if opt.EarlyStopping == "on" || opt.EarlyStopping == "auto" && n > 10000 {
-		var train []int
-		train, val = StratifiedSplit(y, opt.ValidationFraction, opt.Seed)
-		td, ty = d.Subset(train), Pick(y, train)
+	switch {
+	case opt.EarlyStopping == "on" || opt.EarlyStopping == "auto" && n > 10000:
+		train, val := StratifiedSplit(y, opt.ValidationFraction, opt.Seed)
+		return boost(d.Subset(train), Pick(y, train), d.Subset(val), Pick(y, val), opt, true), nil
+	case opt.EarlyStopping == "auto" && cvAllowed(y):
+		return fitCV(d, y, opt), nil
 	}
+	return boost(d, y, nil, nil, opt, false), nil
+}
+
+// cvFolds is the number of folds of fitCV.
+const cvFolds = 5
+
+// cvAllowed: at least 500 rows and 50 of each outcome (10 per fold), so
+// that every fold's validation log-loss means something.
+func cvAllowed(y []bool) bool {
+	pos, _ := positives(y)
+	return len(y) >= 500 && pos >= 50 && len(y)-pos >= 50
+}
+
+// fitCV chooses the number of trees by stratified cross-validation: each
+// of cvFolds models trains MaxIter trees on the other folds and records
+// its fold's log-loss after each tree; the count with the least mean
+// log-loss (the first within Tol of it) is refit on all rows. On small
+// tables one validation split is too noisy to stop on, and dropping its
+// rows from training costs more than the extra fits.
+func fitCV(d *Data, y []bool, opt GBDTOptions) *GBDT {
+	fold := stratifiedFolds(y, cvFolds, opt.Seed)
+	curves := make([][]float64, cvFolds)
+	parallelN(cvFolds, func(k int) {
+		var train, val []int
+		for i, f := range fold {
+			if f == k {
+				val = append(val, i)
+			} else {
+				train = append(train, i)
+			}
+		}
+		m := boost(d.Subset(train), Pick(y, train), d.Subset(val), Pick(y, val), opt, false)
+		curves[k] = m.ValidationLoss
+	})
+	mean := make([]float64, opt.MaxIter)
+	for _, c := range curves {
+		for it := range mean {
+			// A fold that ran out of splits keeps its last loss.
+			mean[it] += c[min(it, len(c)-1)] / cvFolds
+		}
+	}
+	best, bestLoss := 1, math.Inf(1)
+	for it, l := range mean {
+		if l < bestLoss-opt.Tol {
+			best, bestLoss = it+1, l
+		}
+	}
+	o := opt
+	o.MaxIter = best
+	m := boost(d, y, nil, nil, o, false)
+	m.ValidationLoss = mean
+	return m
+}
+
+// stratifiedFolds assigns each row to one of k folds, each outcome spread
+// evenly over them; the draw is fixed by seed.
+func stratifiedFolds(y []bool, k int, seed uint64) []int {
+	rng := rand.New(rand.NewPCG(seed, 0xf01d))
+	var pos, neg []int
+	for i, v := range y {
+		if v {
+			pos = append(pos, i)
+		} else {
+			neg = append(neg, i)
+		}
+	}
+	fold := make([]int, len(y))
+	next := 0
+	for _, grp := range [][]int{pos, neg} {
+		rng.Shuffle(len(grp), func(a, b int) { grp[a], grp[b] = grp[b], grp[a] })
+		for _, i := range grp {
+			fold[i] = next % k
+			next++
+		}
+	}
+	return fold
+}
+
+// boost fits the trees on (d, y). With validation rows vd, vy it records
+// their log-loss after each tree (ValidationLoss); with stop it also stops
+// when that loss has not improved by Tol for NoChange trees, keeping the
+// trees up to the best one.
+func boost(td *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool) *GBDT {
+	d := td
 	m := &GBDT{numCols: len(d.Num)}
 	for j := range d.Features() {
 		m.names = append(m.names, d.Name(j))
@@ -144,14 +230,12 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 	}
 	var vX [][]uint8
 	var vRaw []float64
-	var vy []bool
-	if len(val) > 0 {
-		vX = m.bins.bin(d.Subset(val))
-		vRaw = make([]float64, len(val))
+	if vd != nil {
+		vX = m.bins.bin(vd)
+		vRaw = make([]float64, len(vy))
 		for i := range vRaw {
 			vRaw[i] = m.Init
 		}
-		vy = Pick(y, val)
 	}
 	g := &grower{X: X, X4: group4(X), nbins: m.bins.nbins, isCat: make([]bool, len(X)), opt: opt,
 		grad: make([]float64, len(ty)), hess: make([]float64, len(ty)), gains: m.gains}
@@ -185,7 +269,7 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 				raw[r] += v
 			}
 		})
-		if len(val) > 0 {
+		if vd != nil {
 			loss := 0.0
 			for i := range vRaw {
 				vRaw[i] += t.predictBinned(vX, i)
@@ -195,7 +279,7 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 			m.ValidationLoss = append(m.ValidationLoss, loss)
 			if loss < bestLoss-opt.Tol {
 				best, bestLoss = len(m.Trees), loss
-			} else if len(m.Trees)-best >= opt.NoChange {
+			} else if stop && len(m.Trees)-best >= opt.NoChange {
 				break
 			}
 		} else {
@@ -204,7 +288,7 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 	}
 	m.Trees = m.Trees[:best]
 	m.Iterations = best
-	return m, nil
+	return m
 }
 
 func logLoss(y bool, z float64) float64 {

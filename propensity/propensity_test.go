@@ -157,6 +157,85 @@ func TestEarlyStopping(t *testing.T) {
 	t.Logf("stopped after %d trees, kept %d", len(gb.ValidationLoss), gb.Iterations)
 }
 
+// TestCrossValidatedTrees checks the small-table default: with "auto" and
+// 500 to 10,000 rows the number of trees is the minimum of the mean
+// 5-fold validation log-loss (recomputed here from the folds' own fits),
+// the model is refit on every row, and with little signal and a fast
+// learning rate that minimum comes well before MaxIter.
+func TestCrossValidatedTrees(t *testing.T) {
+	d, y := planted(4000, 3)
+	opt := GBDTOptions{MaxIter: 120, LearningRate: 0.3, Seed: 7}
+	gb, err := FitGBDT(d, y, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gb.ValidationLoss) != 120 || gb.Iterations < 1 || gb.Iterations >= 60 {
+		t.Fatalf("kept %d trees, %d mean validation losses", gb.Iterations, len(gb.ValidationLoss))
+	}
+	// The folds: every row in one, each outcome spread evenly.
+	fold := stratifiedFolds(y, cvFolds, 7)
+	var per [cvFolds][2]int
+	for i, f := range fold {
+		k := 0
+		if y[i] {
+			k = 1
+		}
+		per[f][k]++
+	}
+	for f := range per {
+		for k := range 2 {
+			if d := per[f][k] - per[0][k]; d < -1 || d > 1 {
+				t.Fatalf("fold sizes %v are not even", per)
+			}
+		}
+	}
+	// The mean curve from the folds, fitted here one by one.
+	o := opt.withDefaults()
+	mean := make([]float64, o.MaxIter)
+	for k := range cvFolds {
+		var train, val []int
+		for i, f := range fold {
+			if f == k {
+				val = append(val, i)
+			} else {
+				train = append(train, i)
+			}
+		}
+		m := boost(d.Subset(train), Pick(y, train), d.Subset(val), Pick(y, val), o, false)
+		for it := range mean {
+			mean[it] += m.ValidationLoss[min(it, len(m.ValidationLoss)-1)] / cvFolds
+		}
+	}
+	for it, l := range mean {
+		if math.Abs(l-gb.ValidationLoss[it]) > 1e-12 {
+			t.Fatalf("mean loss after %d trees %v, the fit reports %v", it+1, l, gb.ValidationLoss[it])
+		}
+		if l < mean[gb.Iterations-1]-o.Tol {
+			t.Errorf("%d trees have a lower mean loss %v than the kept %d (%v)", it+1, l, gb.Iterations, mean[gb.Iterations-1])
+		}
+	}
+	// Refit on all rows: the same trees as a plain fit of that many.
+	all, err := FitGBDT(d, y, GBDTOptions{MaxIter: gb.Iterations, LearningRate: 0.3, EarlyStopping: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, q := gb.Predict(d), all.Predict(d)
+	for i := range p {
+		if p[i] != q[i] {
+			t.Fatalf("row %d: %v, a plain fit of %d trees gives %v", i, p[i], gb.Iterations, q[i])
+		}
+	}
+	// Below 500 rows (or 50 of an outcome) "auto" keeps every tree.
+	small, err := FitGBDT(d.Subset(seq(400)), y[:400], opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if small.ValidationLoss != nil {
+		t.Errorf("400 rows: %d trees chosen on validation losses %v", small.Iterations, small.ValidationLoss)
+	}
+	t.Logf("kept %d of 120 trees by 5-fold cross-validation", gb.Iterations)
+}
+
 func TestUnseenCategoryAndErrors(t *testing.T) {
 	d, y := planted(3000, 3)
 	gb, err := FitGBDT(d, y, GBDTOptions{})
