@@ -78,6 +78,7 @@ type GBDT struct {
 	numCols        int
 	bins           *binner
 	gains          []float64 // total split gain per feature
+	scorer         *scorer   // the trees laid out for Predict
 }
 
 // tree is one regression tree on the binned features.
@@ -288,6 +289,7 @@ func boost(td *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool)
 	}
 	m.Trees = m.Trees[:best]
 	m.Iterations = best
+	m.scorer = newScorer(m.Trees)
 	return m
 }
 
@@ -333,14 +335,9 @@ func (m *GBDT) Predict(d *Data) []float64 {
 	n := d.Rows()
 	out := make([]float64, n)
 	parallel(n, func(lo, hi int) {
-		row := make([]uint8, d.Features())
+		m.predictAll(d, lo, hi, out)
 		for i := lo; i < hi; i++ {
-			m.binRow(d, i, row)
-			z := m.Init
-			for t := range m.Trees {
-				z += m.Trees[t].predictRow(row)
-			}
-			out[i] = sigmoid(z)
+			out[i] = sigmoid(out[i])
 		}
 	})
 	return out

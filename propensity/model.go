@@ -104,6 +104,7 @@ func (m *GBDT) UnmarshalJSON(b []byte) error {
 		}
 		m.Trees = append(m.Trees, t)
 	}
+	m.scorer = newScorer(m.Trees)
 	return nil
 }
 

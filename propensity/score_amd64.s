@@ -1,0 +1,210 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// lanes<> is (0, 1, ..., 7): the row number of each lane.
+DATA lanes<>+0(SB)/4, $0
+DATA lanes<>+4(SB)/4, $1
+DATA lanes<>+8(SB)/4, $2
+DATA lanes<>+12(SB)/4, $3
+DATA lanes<>+16(SB)/4, $4
+DATA lanes<>+20(SB)/4, $5
+DATA lanes<>+24(SB)/4, $6
+DATA lanes<>+28(SB)/4, $7
+GLOBL lanes<>(SB), RODATA|NOPTR, $32
+
+#define SPLAT8(name, v) \
+	DATA name+0(SB)/4, v \
+	DATA name+4(SB)/4, v \
+	DATA name+8(SB)/4, v \
+	DATA name+12(SB)/4, v \
+	DATA name+16(SB)/4, v \
+	DATA name+20(SB)/4, v \
+	DATA name+24(SB)/4, v \
+	DATA name+28(SB)/4, v \
+	GLOBL name(SB), RODATA|NOPTR, $32
+
+SPLAT8(byte<>, $0xff)
+SPLAT8(feat<>, $0xffff)
+SPLAT8(low5<>, $31)
+
+// STEP moves the eight rows of one group (nodes K, info words INFO, left
+// children at LEFT, lane row offsets at OFF) one level down: K becomes
+// left, or left+1 where the row goes right (snode in score.go); where the
+// new node is not a leaf, Y14 loses the lane's sign bit. CAT handles the
+// categorical splits (CATSPLIT, or nothing when the step has none). Uses
+// Y8-Y13.
+#define STEP(K, OFF, INFO, LEFT, CAT) \
+	VMOVDQU    LEFT, Y9 \
+	VPAND      feat<>(SB), INFO, Y10 \
+	VPADDD     OFF, Y10, Y10 \
+	VPCMPEQD   Y8, Y8, Y8 \
+	VPGATHERDD Y8, (R9)(Y10*1), Y11 \
+	VPAND      byte<>(SB), Y11, Y11 \
+	VPSRLD     $16, INFO, Y12 \
+	VPAND      byte<>(SB), Y12, Y12 \
+	VPCMPGTD   Y12, Y11, Y12 \
+	CAT(K, INFO) \
+	VPCMPEQD   byte<>(SB), Y11, Y13 \
+	VPSLLD     $6, INFO, Y10 \
+	VPSRAD     $31, Y10, Y10 \
+	VPCMPEQD   Y8, Y8, Y8 \
+	VPXOR      Y8, Y10, Y10 \
+	VPBLENDVB  Y13, Y10, Y12, Y12 \
+	VPSUBD     Y12, Y9, K \
+	VPSLLD     $4, INFO, Y10 \
+	VPSLLD     $3, INFO, Y13 \
+	VPBLENDVB  Y12, Y13, Y10, Y10 \
+	VPAND      Y10, Y14, Y14
+
+// CATSPLIT sets Y12 (right) from the category sets where INFO is a
+// categorical split; Y11 holds the bins.
+#define CATSPLIT(K, INFO) \
+	VPSLLD     $5, INFO, Y13 \
+	VPSLLD     $3, K, Y10 \
+	VPSRLD     $5, Y11, Y8 \
+	VPADDD     Y8, Y10, Y10 \
+	VPXOR      Y8, Y8, Y8 \
+	VPGATHERDD Y13, (R10)(Y10*4), Y8 \
+	VPAND      low5<>(SB), Y11, Y10 \
+	VPSRLVD    Y10, Y8, Y8 \
+	VPSLLD     $31, Y8, Y8 \
+	VPSRAD     $31, Y8, Y8 \
+	VPSLLD     $5, INFO, Y13 \
+	VPSRAD     $31, Y13, Y13 \
+	VPBLENDVB  Y13, Y8, Y12, Y12
+
+#define NOCAT(K, INFO)
+
+// LEAVES adds the values of the eight leaves K to the sums at Z (lanes
+// 0-3) and Z+32 (4-7). Uses Y8-Y10.
+#define LEAVES(K, XK, Z) \
+	VPCMPEQD     Y8, Y8, Y8 \
+	VGATHERDPD   Y8, (R11)(XK*8), Y9 \
+	VADDPD       Z(DX), Y9, Y9 \
+	VMOVUPD      Y9, Z(DX) \
+	VEXTRACTI128 $1, K, X10 \
+	VPCMPEQD     Y8, Y8, Y8 \
+	VGATHERDPD   Y8, (R11)(X10*8), Y9 \
+	VADDPD       Z+32(DX), Y9, Y9 \
+	VMOVUPD      Y9, Z+32(DX)
+
+// NODE gathers the eight nodes K (8 bytes each: left, info) in two
+// halves and splits them into their info words INFO and left children
+// (stored at LEFT). Uses Y8-Y11.
+#define NODE(K, XK, INFO, LEFT) \
+	VPCMPEQD     Y8, Y8, Y8 \
+	VPGATHERDQ   Y8, (R8)(XK*8), Y9 \
+	VEXTRACTI128 $1, K, X10 \
+	VPCMPEQD     Y8, Y8, Y8 \
+	VPGATHERDQ   Y8, (R8)(X10*8), Y11 \
+	VSHUFPS      $0xDD, Y11, Y9, INFO \
+	VPERMQ       $0xD8, INFO, INFO \
+	VSHUFPS      $0x88, Y11, Y9, Y10 \
+	VPERMQ       $0xD8, Y10, Y10 \
+	VMOVDQU      Y10, LEFT
+
+// func scoreAVX2(nodes *snode, values *float64, right *uint32, roots []int32, nf int, rb *uint8, z *float64, quads int)
+//
+// For each four groups of eight rows (rb advancing by 32*nf, z by 32), for
+// each tree: Y0-Y3 hold the groups' nodes, starting at the root; a step
+// gathers their info words (Y4-Y7) and left children and moves each group
+// one level down, until all 32 rows are at leaves (a node tells whether
+// its children are leaves, so the last step needs no gather to know). The groups' steps are
+// independent, so the processor overlaps their gathers. At the leaves the
+// values are gathered and added to the sums in z, in tree order. The
+// frame holds the lanes' row offsets of the four groups (0-127) and their
+// nodes' left children (128-255). Y14 and Y15 are
+// not used.
+TEXT ·scoreAVX2(SB), NOSPLIT, $256-80
+	MOVQ nodes+0(FP), R8
+	MOVQ values+8(FP), R11
+	MOVQ right+16(FP), R10
+	MOVQ nf+48(FP), BX
+	MOVQ rb+56(FP), R9
+	MOVQ z+64(FP), DX
+	MOVQ quads+72(FP), CX
+
+	MOVQ         BX, X6
+	VPBROADCASTD X6, Y6
+	VPMULLD      lanes<>(SB), Y6, Y7 // lane i: i*nf
+	VPSLLD       $3, Y6, Y6          // 8*nf
+	VMOVDQU      Y7, 0(SP)
+	VPADDD       Y6, Y7, Y7          // next group: (8+i)*nf
+	VMOVDQU      Y7, 32(SP)
+	VPADDD       Y6, Y7, Y7
+	VMOVDQU      Y7, 64(SP)
+	VPADDD       Y6, Y7, Y7
+	VMOVDQU      Y7, 96(SP)
+
+quad:
+	MOVQ roots_base+24(FP), DI
+	MOVQ roots_len+32(FP), SI
+
+tree:
+	MOVLQSX (DI), AX
+	TESTL   $0x1000000, 4(R8)(AX*8) // a tree of one leaf
+	JNZ     leaves1
+	VPBROADCASTD (DI), Y0
+	VMOVDQU      Y0, Y1
+	VMOVDQU      Y0, Y2
+	VMOVDQU      Y0, Y3
+
+step:
+	NODE(Y0, X0, Y4, 128(SP))
+	NODE(Y1, X1, Y5, 160(SP))
+	NODE(Y2, X2, Y6, 192(SP))
+	NODE(Y3, X3, Y7, 224(SP))
+	VPCMPEQD  Y14, Y14, Y14
+	VPOR      Y4, Y5, Y9
+	VPOR      Y6, Y9, Y9
+	VPOR      Y7, Y9, Y9
+	VPSLLD    $5, Y9, Y9 // categorical flags to the sign
+	VMOVMSKPS Y9, AX
+	TESTL     AX, AX
+	JZ        numeric
+	STEP(Y0, 0(SP), Y4, 128(SP), CATSPLIT)
+	STEP(Y1, 32(SP), Y5, 160(SP), CATSPLIT)
+	STEP(Y2, 64(SP), Y6, 192(SP), CATSPLIT)
+	STEP(Y3, 96(SP), Y7, 224(SP), CATSPLIT)
+	JMP       stepped
+
+numeric:
+	STEP(Y0, 0(SP), Y4, 128(SP), NOCAT)
+	STEP(Y1, 32(SP), Y5, 160(SP), NOCAT)
+	STEP(Y2, 64(SP), Y6, 192(SP), NOCAT)
+	STEP(Y3, 96(SP), Y7, 224(SP), NOCAT)
+
+stepped:
+	VMOVMSKPS Y14, AX // the lanes now at leaves
+	CMPL      AX, $0xff
+	JNE       step
+
+leaves:
+	LEAVES(Y0, X0, 0)
+	LEAVES(Y1, X1, 64)
+	LEAVES(Y2, X2, 128)
+	LEAVES(Y3, X3, 192)
+	JMP next
+
+leaves1:
+	VPBROADCASTD (DI), Y0
+	LEAVES(Y0, X0, 0)
+	LEAVES(Y0, X0, 64)
+	LEAVES(Y0, X0, 128)
+	LEAVES(Y0, X0, 192)
+
+next:
+	ADDQ $4, DI
+	DECQ SI
+	JNZ  tree
+
+	ADDQ $256, DX
+	MOVQ BX, AX
+	SHLQ $5, AX
+	ADDQ AX, R9
+	DECQ CX
+	JNZ  quad
+
+	VZEROUPPER
+	RET
