@@ -2,6 +2,7 @@ package propensity
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"sync"
@@ -18,24 +19,34 @@ type binner struct {
 	edges  [][]float64 // per numeric column
 	catBin [][]uint8   // per categorical column, by code
 	nbins  []int       // non-missing bins per feature
-	// padded holds each numeric column's edges padded with +Inf to 256,
-	// for numBin's search of fixed length.
-	padded [][256]float64
+	// keys holds each numeric column's edges as order keys (orderKey),
+	// padded with the key of +Inf to 256, for numBin's search of fixed
+	// length.
+	keys [][256]uint64
 }
 
-// pad sets b.padded from b.edges.
+// pad sets b.keys from b.edges.
 func (b *binner) pad() {
-	b.padded = make([][256]float64, len(b.edges))
+	b.keys = make([][256]uint64, len(b.edges))
 	for j, e := range b.edges {
-		p := &b.padded[j]
+		p := &b.keys[j]
 		for k := range p {
 			if k < len(e) {
-				p[k] = e[k]
+				p[k] = orderKey(e[k])
 			} else {
-				p[k] = math.Inf(1)
+				p[k] = orderKey(math.Inf(1))
 			}
 		}
 	}
+}
+
+// orderKey maps a float64 other than NaN to a uint64 in the same order
+// (-0 and +0 to the same key), so that numBin compares integers, which
+// compile to no branch.
+func orderKey(v float64) uint64 {
+	u := math.Float64bits(v + 0) // -0 + 0 is +0
+	// Negative: flip every bit (more negative, smaller); else set the sign.
+	return u ^ (uint64(int64(u)>>63) | 1<<63)
 }
 
 // binSample caps the rows that set the quantile edges.
@@ -124,33 +135,27 @@ func (b *binner) numBin(j int, v float64) uint8 {
 		return missingBin
 	}
 	// The number of edges below v (the index of the first edge >= v), by
-	// eight halvings of the padded edges with no branch to mispredict.
-	e := &b.padded[j]
+	// eight halvings of the padded edges with no branch to mispredict:
+	// Sub64's borrow is 1 when the edge is below v.
+	e := &b.keys[j]
+	x := orderKey(v)
 	k := 0
-	if e[k+127] < v {
-		k += 128
-	}
-	if e[k+63] < v {
-		k += 64
-	}
-	if e[k+31] < v {
-		k += 32
-	}
-	if e[k+15] < v {
-		k += 16
-	}
-	if e[k+7] < v {
-		k += 8
-	}
-	if e[k+3] < v {
-		k += 4
-	}
-	if e[k+1] < v {
-		k += 2
-	}
-	if e[k] < v {
-		k++
-	}
+	_, lt := bits.Sub64(e[k+127], x, 0)
+	k += int(lt) << 7
+	_, lt = bits.Sub64(e[k+63], x, 0)
+	k += int(lt) << 6
+	_, lt = bits.Sub64(e[k+31], x, 0)
+	k += int(lt) << 5
+	_, lt = bits.Sub64(e[k+15], x, 0)
+	k += int(lt) << 4
+	_, lt = bits.Sub64(e[k+7], x, 0)
+	k += int(lt) << 3
+	_, lt = bits.Sub64(e[k+3], x, 0)
+	k += int(lt) << 2
+	_, lt = bits.Sub64(e[k+1], x, 0)
+	k += int(lt) << 1
+	_, lt = bits.Sub64(e[k], x, 0)
+	k += int(lt)
 	return uint8(k)
 }
 

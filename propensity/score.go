@@ -13,7 +13,7 @@ package propensity
 type scorer struct {
 	nodes  []snode
 	values []float64   // per node: a leaf's value
-	right  [][8]uint32 // per node: for categorical splits, the bins that go right
+	right  [][8]uint32 // per node: the bins that go right (none for leaves)
 	roots  []int32
 }
 
@@ -71,10 +71,10 @@ func newScorer(trees []tree) *scorer {
 			}
 			if n.catLeft != nil {
 				info |= sCat
-				for b := range 256 {
-					if n.catLeft[b>>6]&(1<<(b&63)) == 0 {
-						s.right[it.dst][b>>5] |= 1 << (b & 31)
-					}
+			}
+			for b := range 256 {
+				if !n.goLeft(uint8(b)) {
+					s.right[it.dst][b>>5] |= 1 << (b & 31)
 				}
 			}
 			s.nodes[it.dst] = snode{left: kid, info: info}

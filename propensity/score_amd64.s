@@ -31,10 +31,9 @@ SPLAT8(low5<>, $31)
 // STEP moves the eight rows of one group (nodes K, info words INFO, left
 // children at LEFT, lane row offsets at OFF) one level down: K becomes
 // left, or left+1 where the row goes right (snode in score.go); where the
-// new node is not a leaf, Y14 loses the lane's sign bit. CAT handles the
-// categorical splits (CATSPLIT, or nothing when the step has none). Uses
-// Y8-Y13.
-#define STEP(K, OFF, INFO, LEFT, CAT) \
+// new node is not a leaf, Y14 loses the lane's sign bit. For steps with
+// numeric splits only. Uses Y8-Y13.
+#define STEP(K, OFF, INFO, LEFT) \
 	VMOVDQU    LEFT, Y9 \
 	VPAND      feat<>(SB), INFO, Y10 \
 	VPADDD     OFF, Y10, Y10 \
@@ -44,7 +43,6 @@ SPLAT8(low5<>, $31)
 	VPSRLD     $16, INFO, Y12 \
 	VPAND      byte<>(SB), Y12, Y12 \
 	VPCMPGTD   Y12, Y11, Y12 \
-	CAT(K, INFO) \
 	VPCMPEQD   byte<>(SB), Y11, Y13 \
 	VPSLLD     $6, INFO, Y10 \
 	VPSRAD     $31, Y10, Y10 \
@@ -57,24 +55,30 @@ SPLAT8(low5<>, $31)
 	VPBLENDVB  Y12, Y13, Y10, Y10 \
 	VPAND      Y10, Y14, Y14
 
-// CATSPLIT sets Y12 (right) from the category sets where INFO is a
-// categorical split; Y11 holds the bins.
-#define CATSPLIT(K, INFO) \
-	VPSLLD     $5, INFO, Y13 \
+// STEPM is STEP for steps with categorical splits: every split's bins
+// that go right are a 256-bit set (numeric, categorical and missing
+// alike), so the step gathers the word of each row's bin in its node's
+// set. Uses Y8-Y13.
+#define STEPM(K, OFF, INFO, LEFT) \
+	VPAND      feat<>(SB), INFO, Y10 \
+	VPADDD     OFF, Y10, Y10 \
+	VPCMPEQD   Y8, Y8, Y8 \
+	VPGATHERDD Y8, (R9)(Y10*1), Y11 \
+	VPAND      byte<>(SB), Y11, Y11 \
 	VPSLLD     $3, K, Y10 \
-	VPSRLD     $5, Y11, Y8 \
-	VPADDD     Y8, Y10, Y10 \
-	VPXOR      Y8, Y8, Y8 \
-	VPGATHERDD Y13, (R10)(Y10*4), Y8 \
-	VPAND      low5<>(SB), Y11, Y10 \
-	VPSRLVD    Y10, Y8, Y8 \
-	VPSLLD     $31, Y8, Y8 \
-	VPSRAD     $31, Y8, Y8 \
-	VPSLLD     $5, INFO, Y13 \
-	VPSRAD     $31, Y13, Y13 \
-	VPBLENDVB  Y13, Y8, Y12, Y12
-
-#define NOCAT(K, INFO)
+	VPSRLD     $5, Y11, Y12 \
+	VPADDD     Y12, Y10, Y10 \
+	VPCMPEQD   Y8, Y8, Y8 \
+	VPGATHERDD Y8, (R10)(Y10*4), Y12 \
+	VPAND      low5<>(SB), Y11, Y11 \
+	VPXOR      low5<>(SB), Y11, Y11 \
+	VPSLLVD    Y11, Y12, Y12 \
+	VPSRLD     $31, Y12, Y13 \
+	VPADDD     LEFT, Y13, K \
+	VPSLLD     $4, INFO, Y10 \
+	VPSLLD     $3, INFO, Y13 \
+	VBLENDVPS  Y12, Y13, Y10, Y10 \
+	VPAND      Y10, Y14, Y14
 
 // LEAVES adds the values of the eight leaves K to the sums at Z (lanes
 // 0-3) and Z+32 (4-7). Uses Y8-Y10.
@@ -163,17 +167,17 @@ step:
 	VMOVMSKPS Y9, AX
 	TESTL     AX, AX
 	JZ        numeric
-	STEP(Y0, 0(SP), Y4, 128(SP), CATSPLIT)
-	STEP(Y1, 32(SP), Y5, 160(SP), CATSPLIT)
-	STEP(Y2, 64(SP), Y6, 192(SP), CATSPLIT)
-	STEP(Y3, 96(SP), Y7, 224(SP), CATSPLIT)
+	STEPM(Y0, 0(SP), Y4, 128(SP))
+	STEPM(Y1, 32(SP), Y5, 160(SP))
+	STEPM(Y2, 64(SP), Y6, 192(SP))
+	STEPM(Y3, 96(SP), Y7, 224(SP))
 	JMP       stepped
 
 numeric:
-	STEP(Y0, 0(SP), Y4, 128(SP), NOCAT)
-	STEP(Y1, 32(SP), Y5, 160(SP), NOCAT)
-	STEP(Y2, 64(SP), Y6, 192(SP), NOCAT)
-	STEP(Y3, 96(SP), Y7, 224(SP), NOCAT)
+	STEP(Y0, 0(SP), Y4, 128(SP))
+	STEP(Y1, 32(SP), Y5, 160(SP))
+	STEP(Y2, 64(SP), Y6, 192(SP))
+	STEP(Y3, 96(SP), Y7, 224(SP))
 
 stepped:
 	VMOVMSKPS Y14, AX // the lanes now at leaves

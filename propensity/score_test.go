@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -130,4 +131,40 @@ func TestScorerIsWalk(t *testing.T) {
 		}
 	}
 	t.Logf("AVX2 kernel: %v", useAVX2)
+}
+
+// TestNumBin checks the branch-free bin search against sort's on edges
+// of every length, at the edges, between them, beyond both ends, at ±0,
+// ±Inf and NaN.
+func TestNumBin(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 2, 3, 7, 100, 253, 254} {
+		edges := make([]float64, 0, n)
+		for len(edges) < n {
+			edges = append(edges, math.Round(rng.NormFloat64()*1000)/100)
+			slices.Sort(edges)
+			edges = slices.Compact(edges)
+		}
+		if n == 3 {
+			edges = []float64{-1, 0, 1}
+		}
+		b := &binner{edges: [][]float64{edges}}
+		b.pad()
+		vals := []float64{math.Inf(-1), math.Inf(1), 0, math.Copysign(0, -1), -1e308, 1e308, math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64}
+		for _, e := range edges {
+			vals = append(vals, e, math.Nextafter(e, math.Inf(1)), math.Nextafter(e, math.Inf(-1)))
+		}
+		for range 200 {
+			vals = append(vals, rng.NormFloat64()*20)
+		}
+		for _, v := range vals {
+			want, _ := slices.BinarySearch(edges, v)
+			if got := b.numBin(0, v); int(got) != want {
+				t.Fatalf("%d edges, %v: bin %d, want %d", n, v, got, want)
+			}
+		}
+		if b.numBin(0, math.NaN()) != missingBin {
+			t.Fatalf("NaN is not in the missing bin")
+		}
+	}
 }
