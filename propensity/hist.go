@@ -28,8 +28,17 @@ func group4(X [][]uint8) [][]uint32 {
 	out := make([][]uint32, (len(X)+3)/4)
 	parallelN(len(out), func(k int) {
 		col := make([]uint32, n)
-		for i := 0; i < 4 && 4*k+i < len(X); i++ {
+		for i := range 4 {
 			sh := uint(8 * i)
+			if 4*k+i >= len(X) {
+				// Padding of the last group, added up in a spare
+				// histogram: the row's low byte, so that consecutive rows
+				// update different cells instead of waiting on one.
+				for r := range col {
+					col[r] |= uint32(uint8(r)) << sh
+				}
+				continue
+			}
 			for r, b := range X[4*k+i] {
 				col[r] |= uint32(b) << sh
 			}
