@@ -15,7 +15,7 @@ demo:
 
 # Benchmarks: see BENCHMARKS.md for the figures and the large-scale runs.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./ingest/ ./generate/ ./duckdb/ ./features/ ./subgroup/ ./cluster/
+	$(GO) test -run '^$$' -bench . -benchmem ./ingest/ ./generate/ ./duckdb/ ./features/ ./subgroup/ ./cluster/ ./clv/ ./propensity/
 
 # Run each fuzz target briefly.
 fuzz:

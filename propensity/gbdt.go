@@ -666,8 +666,8 @@ func (g *grower) findSplit(l *leaf) {
 			}
 			continue
 		}
-		// Categories (missing among them), ordered by G/(H + smoothing),
-		// split at each prefix of that order.
+		// Categories with catMinSupport rows or more (missing among them),
+		// ordered by G/(H + smoothing), split at each prefix of that order.
 		type catStat struct {
 			b    int
 			key  float64
@@ -676,11 +676,11 @@ func (g *grower) findSplit(l *leaf) {
 		}
 		var cs []catStat
 		for b := 0; b < nb; b++ {
-			if c := h[b]; c.n > 0 {
+			if c := h[b]; c.n >= catMinSupport {
 				cs = append(cs, catStat{b, c.g / (c.h + catSmooth), c.g, c.h, c.n})
 			}
 		}
-		if miss.n > 0 {
+		if miss.n >= catMinSupport {
 			cs = append(cs, catStat{missingBin, miss.g / (miss.h + catSmooth), miss.g, miss.h, miss.n})
 		}
 		if len(cs) < 2 {
@@ -717,6 +717,11 @@ func (g *grower) findSplit(l *leaf) {
 // catSmooth damps the ordering of small categories (LightGBM's
 // cat_smooth).
 const catSmooth = 10
+
+// catMinSupport is the fewest rows a category needs in a node to take part
+// in its split (scikit-learn's MIN_CAT_SUPPORT); rarer ones, whose order
+// by G/H is mostly noise, go right with the unseen categories.
+const catMinSupport = 10
 
 // partition reorders rows[l.lo:l.hi] so that the rows going left come
 // first, and returns where the right ones start. Both parts keep their
