@@ -115,8 +115,8 @@ func (m *GBDT) predictAll(d *Data, lo, hi int, out []float64) {
 	rb := make([]uint8, scoreBlock*nf+3)
 	for b := lo; b < hi; b += scoreBlock {
 		e := min(b+scoreBlock, hi)
+		m.binBlock(d, b, e, rb, nf)
 		for i := b; i < e; i++ {
-			m.binRow(d, i, rb[(i-b)*nf:(i-b+1)*nf])
 			out[i] = m.Init
 		}
 		quads := (e - b) / 32
@@ -128,6 +128,23 @@ func (m *GBDT) predictAll(d *Data, lo, hi int, out []float64) {
 			for t := range m.Trees {
 				out[i] += m.Trees[t].predictRow(row)
 			}
+		}
+	}
+}
+
+// binBlock bins rows lo..hi-1 of d into rb, row-major (nf bytes a row),
+// a column at a time: its edges stay in cache and the rows' searches
+// overlap.
+func (m *GBDT) binBlock(d *Data, lo, hi int, rb []uint8, nf int) {
+	for j, col := range d.Num {
+		for i, v := range col[lo:hi] {
+			rb[i*nf+j] = m.bins.numBin(j, v)
+		}
+	}
+	for j, col := range d.Cat {
+		f := len(d.Num) + j
+		for i, c := range col[lo:hi] {
+			rb[i*nf+f] = m.bins.catBinOf(j, c)
 		}
 	}
 }
