@@ -239,7 +239,7 @@ func boost(td *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool)
 		}
 	}
 	g := &grower{X: X, X4: group4(X), nbins: m.bins.nbins, isCat: make([]bool, len(X)), opt: opt,
-		grad: make([]float64, len(ty)), hess: make([]float64, len(ty)), gains: m.gains}
+		grads: make([]ghPair, len(ty)), gains: m.gains}
 	for j := len(d.Num); j < len(X); j++ {
 		g.isCat[j] = true
 	}
@@ -248,12 +248,11 @@ func boost(td *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool)
 		parallel(len(raw), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				p := sigmoid(raw[i])
+				gr := p
 				if ty[i] {
-					g.grad[i] = p - 1
-				} else {
-					g.grad[i] = p
+					gr = p - 1
 				}
-				g.hess[i] = max(p*(1-p), 1e-16)
+				g.grads[i] = ghPair{gr, max(p*(1-p), 1e-16)}
 			}
 		})
 		t, leaves := g.grow()
@@ -419,8 +418,7 @@ type grower struct {
 	nbins []int
 	isCat []bool
 	opt   GBDTOptions
-	grad  []float64
-	hess  []float64
+	grads []ghPair // each row's gradient and hessian
 	gains []float64
 	X4    [][]uint32 // X four features to a row (group4)
 	rows  []int32    // row indices, partitioned by leaf
@@ -472,7 +470,7 @@ func (g *grower) score(G, H float64) float64 { return G * G / (H + g.opt.L2) }
 // grow grows one tree and returns it with its leaves (node and row range
 // in g.rows).
 func (g *grower) grow() (tree, []*leaf) {
-	n := len(g.grad)
+	n := len(g.grads)
 	if g.rows == nil {
 		g.rows = make([]int32, n)
 	}
@@ -480,9 +478,9 @@ func (g *grower) grow() (tree, []*leaf) {
 		g.rows[i] = int32(i)
 	}
 	var G, H float64
-	for i := range g.grad {
-		G += g.grad[i]
-		H += g.hess[i]
+	for _, x := range g.grads {
+		G += x.g
+		H += x.h
 	}
 	t := tree{nodes: []node{{feature: -1, left: -1, right: -1, value: g.value(G, H)}}}
 	root := &leaf{node: 0, lo: 0, hi: n, g: G, h: H}
@@ -560,30 +558,32 @@ func (g *grower) grow() (tree, []*leaf) {
 func (g *grower) histogram(lo, hi int) []histo {
 	hist := g.newHist()
 	rows := g.rows[lo:hi]
-	// Gradients in row order of the leaf: the kernel then reads them
-	// sequentially.
-	if cap(g.gh) < len(rows) {
-		g.gh = make([]ghPair, len(g.grad))
-	}
-	gh := g.gh[:len(rows)]
-	gather := func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			r := rows[k]
-			gh[k] = ghPair{g.grad[r], g.hess[r]}
+	// Gradients in row order of the leaf, so that the kernel reads them
+	// sequentially; the root's rows are all rows in order.
+	gh := g.grads
+	if len(rows) < len(g.grads) {
+		if cap(g.gh) < len(rows) {
+			g.gh = make([]ghPair, len(g.grads))
 		}
-	}
-	if len(rows) >= 50000 {
-		var wg sync.WaitGroup
-		wg.Go(func() { gather(0, len(rows)/2) })
-		gather(len(rows)/2, len(rows))
-		wg.Wait()
-	} else {
-		gather(0, len(rows))
+		gh = g.gh[:len(rows)]
+		gather := func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				gh[k] = g.grads[rows[k]]
+			}
+		}
+		if len(rows) >= 16384 {
+			var wg sync.WaitGroup
+			wg.Go(func() { gather(0, len(rows)/2) })
+			gather(len(rows)/2, len(rows))
+			wg.Wait()
+		} else {
+			gather(0, len(rows))
+		}
 	}
 	var wg sync.WaitGroup
 	ng := len(g.X4)
 	parts := 1
-	if len(rows) >= 4096 && ng > 1 {
+	if len(rows) >= 1024 && ng > 1 {
 		parts = 2
 	}
 	for p := range parts {
@@ -737,7 +737,7 @@ func (g *grower) partition(l *leaf, s split) int {
 	// and its right rows (to the scratch); then the first half's right
 	// rows move behind the second half's left rows.
 	half := len(rows) / 2
-	if len(rows) < 50000 {
+	if len(rows) < 16384 {
 		half = len(rows)
 	}
 	var nl [2]int
