@@ -243,16 +243,27 @@ func boost(td *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool)
 	for j := len(d.Num); j < len(X); j++ {
 		g.isCat[j] = true
 	}
+	// ex[i] is e^-raw[i], the probability's denominator less one: kept up
+	// to date by one multiplication per row and tree (one exponential per
+	// leaf instead of per row), recomputed from raw every tenth tree so that
+	// rounding cannot build up.
+	ex := make([]float64, len(ty))
+	yf := make([]float64, len(ty))
+	for i, v := range ty {
+		if v {
+			yf[i] = 1
+		}
+	}
 	best, bestLoss := 0, math.Inf(1)
 	for it := 0; it < opt.MaxIter; it++ {
+		refresh := it%10 == 0
 		parallel(len(raw), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				p := sigmoid(raw[i])
-				gr := p
-				if ty[i] {
-					gr = p - 1
+				if refresh {
+					ex[i] = math.Exp(-raw[i])
 				}
-				g.grads[i] = ghPair{gr, max(p*(1-p), 1e-16)}
+				p := 1 / (1 + ex[i])
+				g.grads[i] = ghPair{p - yf[i], max(p*(1-p), 1e-16)}
 			}
 		})
 		t, leaves := g.grow()
@@ -265,8 +276,10 @@ func boost(td *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool)
 		parallelN(len(leaves), func(k int) {
 			l := leaves[k]
 			v := t.nodes[l.node].value
+			ev := math.Exp(-v)
 			for _, r := range g.rows[l.lo:l.hi] {
 				raw[r] += v
+				ex[r] *= ev
 			}
 		})
 		if vd != nil {
