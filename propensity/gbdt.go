@@ -153,14 +153,7 @@ func fitCV(d *Data, y []bool, opt GBDTOptions) *GBDT {
 	fold := stratifiedFolds(y, cvFolds, opt.Seed)
 	curves := make([][]float64, cvFolds)
 	parallelN(cvFolds, func(k int) {
-		var train, val []int
-		for i, f := range fold {
-			if f == k {
-				val = append(val, i)
-			} else {
-				train = append(train, i)
-			}
-		}
+		train, val := foldRows(fold, k)
 		m := boost(d.Subset(train), Pick(y, train), d.Subset(val), Pick(y, val), opt, false)
 		curves[k] = m.ValidationLoss
 	})
@@ -187,25 +180,27 @@ func fitCV(d *Data, y []bool, opt GBDTOptions) *GBDT {
 // stratifiedFolds assigns each row to one of k folds, each outcome spread
 // evenly over them; the draw is fixed by seed.
 func stratifiedFolds(y []bool, k int, seed uint64) []int {
-	rng := rand.New(rand.NewPCG(seed, 0xf01d))
-	var pos, neg []int
-	for i, v := range y {
-		if v {
-			pos = append(pos, i)
-		} else {
-			neg = append(neg, i)
-		}
-	}
 	fold := make([]int, len(y))
 	next := 0
-	for _, grp := range [][]int{pos, neg} {
-		rng.Shuffle(len(grp), func(a, b int) { grp[a], grp[b] = grp[b], grp[a] })
+	for _, grp := range byOutcome(y, rand.New(rand.NewPCG(seed, 0xf01d))) {
 		for _, i := range grp {
 			fold[i] = next % k
 			next++
 		}
 	}
 	return fold
+}
+
+// foldRows splits the rows into those of fold k (val) and the others.
+func foldRows(fold []int, k int) (train, val []int) {
+	for i, f := range fold {
+		if f == k {
+			val = append(val, i)
+		} else {
+			train = append(train, i)
+		}
+	}
+	return train, val
 }
 
 // boost fits the trees on (d, y). With validation rows vd, vy it records
@@ -790,22 +785,29 @@ func (g *grower) partition(l *leaf, s split) int {
 	return l.lo + nl[0] + nl[1]
 }
 
+// byOutcome returns the rows with each outcome (positives first), each
+// list shuffled by rng.
+func byOutcome(y []bool, rng *rand.Rand) [2][]int {
+	var grp [2][]int
+	for i, v := range y {
+		if v {
+			grp[0] = append(grp[0], i)
+		} else {
+			grp[1] = append(grp[1], i)
+		}
+	}
+	for _, g := range grp {
+		rng.Shuffle(len(g), func(a, b int) { g[a], g[b] = g[b], g[a] })
+	}
+	return grp
+}
+
 // StratifiedSplit draws a share frac of the rows, with the same share of
 // each outcome, as the test (or validation) rows; the rest are the training
 // rows. Both are in ascending order; the draw is fixed by seed.
 func StratifiedSplit(y []bool, frac float64, seed uint64) (train, test []int) {
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	var pos, neg []int
-	for i, v := range y {
-		if v {
-			pos = append(pos, i)
-		} else {
-			neg = append(neg, i)
-		}
-	}
 	isTest := make([]bool, len(y))
-	for _, grp := range [][]int{pos, neg} {
-		rng.Shuffle(len(grp), func(a, b int) { grp[a], grp[b] = grp[b], grp[a] })
+	for _, grp := range byOutcome(y, rand.New(rand.NewPCG(seed, 0x5eed))) {
 		k := int(math.Round(frac * float64(len(grp))))
 		for _, i := range grp[:k] {
 			isTest[i] = true

@@ -193,14 +193,7 @@ func TestCrossValidatedTrees(t *testing.T) {
 	o := opt.withDefaults()
 	mean := make([]float64, o.MaxIter)
 	for k := range cvFolds {
-		var train, val []int
-		for i, f := range fold {
-			if f == k {
-				val = append(val, i)
-			} else {
-				train = append(train, i)
-			}
-		}
+		train, val := foldRows(fold, k)
 		m := boost(d.Subset(train), Pick(y, train), d.Subset(val), Pick(y, val), o, false)
 		for it := range mean {
 			mean[it] += m.ValidationLoss[min(it, len(m.ValidationLoss)-1)] / cvFolds
