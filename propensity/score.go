@@ -113,18 +113,21 @@ func (m *GBDT) predictAll(d *Data, lo, hi int, out []float64) {
 	}
 	// The kernel reads four bytes at each bin: three bytes of slack.
 	rb := make([]uint8, scoreBlock*nf+3)
+	row := make([]uint8, nf)
 	for b := lo; b < hi; b += scoreBlock {
 		e := min(b+scoreBlock, hi)
-		m.binBlock(d, b, e, rb, nf)
+		quads := (e - b) / 32
+		for q := range quads {
+			m.binQuad(d, b+32*q, rb[32*q*nf:32*(q+1)*nf], nf)
+		}
 		for i := b; i < e; i++ {
 			out[i] = m.Init
 		}
-		quads := (e - b) / 32
 		if quads > 0 {
 			scoreAVX2(&s.nodes[0], &s.values[0], &s.right[0][0], s.roots, nf, &rb[0], &out[b], quads)
 		}
 		for i := b + 32*quads; i < e; i++ {
-			row := rb[(i-b)*nf : (i-b+1)*nf]
+			m.binRow(d, i, row)
 			for t := range m.Trees {
 				out[i] += m.Trees[t].predictRow(row)
 			}
@@ -132,19 +135,22 @@ func (m *GBDT) predictAll(d *Data, lo, hi int, out []float64) {
 	}
 }
 
-// binBlock bins rows lo..hi-1 of d into rb, row-major (nf bytes a row),
-// a column at a time: its edges stay in cache and the rows' searches
-// overlap.
-func (m *GBDT) binBlock(d *Data, lo, hi int, rb []uint8, nf int) {
+// binQuad bins rows lo..lo+31 of d into rb column by column (feature f of
+// row lo+i at byte 32f+i), a column at a time: its edges stay in cache and
+// the rows' searches overlap.
+func (m *GBDT) binQuad(d *Data, lo int, rb []uint8, nf int) {
+	rb = rb[:32*nf]
 	for j, col := range d.Num {
-		for i, v := range col[lo:hi] {
-			rb[i*nf+j] = m.bins.numBin(j, v)
+		dst := rb[32*j : 32*j+32]
+		for i, v := range col[lo : lo+32] {
+			dst[i] = m.bins.numBin(j, v)
 		}
 	}
 	for j, col := range d.Cat {
 		f := len(d.Num) + j
-		for i, c := range col[lo:hi] {
-			rb[i*nf+f] = m.bins.catBinOf(j, c)
+		dst := rb[32*f : 32*f+32]
+		for i, c := range col[lo : lo+32] {
+			dst[i] = m.bins.catBinOf(j, c)
 		}
 	}
 }

@@ -36,6 +36,7 @@ SPLAT8(low5<>, $31)
 #define STEP(K, OFF, INFO, LEFT) \
 	VMOVDQU    LEFT, Y9 \
 	VPAND      feat<>(SB), INFO, Y10 \
+	VPSLLD     $5, Y10, Y10 \
 	VPADDD     OFF, Y10, Y10 \
 	VPCMPEQD   Y8, Y8, Y8 \
 	VPGATHERDD Y8, (R9)(Y10*1), Y11 \
@@ -61,6 +62,7 @@ SPLAT8(low5<>, $31)
 // set. Uses Y8-Y13.
 #define STEPM(K, OFF, INFO, LEFT) \
 	VPAND      feat<>(SB), INFO, Y10 \
+	VPSLLD     $5, Y10, Y10 \
 	VPADDD     OFF, Y10, Y10 \
 	VPCMPEQD   Y8, Y8, Y8 \
 	VPGATHERDD Y8, (R9)(Y10*1), Y11 \
@@ -79,6 +81,23 @@ SPLAT8(low5<>, $31)
 	VPSLLD     $3, INFO, Y13 \
 	VBLENDVPS  Y12, Y13, Y10, Y10 \
 	VPAND      Y10, Y14, Y14
+
+// ROOT moves the eight rows of the group whose bins start at byte OFF of
+// the root feature's bins (R9+R12) from the root (info Y4, left child Y5,
+// set Y6) to a child, as STEPM does. Uses Y8-Y13.
+#define ROOT(K, OFF) \
+	VPMOVZXBD OFF(R9)(R12*1), Y11 \
+	VPSRLD    $5, Y11, Y12 \
+	VPERMD    Y6, Y12, Y12 \
+	VPAND     low5<>(SB), Y11, Y11 \
+	VPXOR     low5<>(SB), Y11, Y11 \
+	VPSLLVD   Y11, Y12, Y12 \
+	VPSRLD    $31, Y12, Y13 \
+	VPADDD    Y5, Y13, K \
+	VPSLLD    $4, Y4, Y10 \
+	VPSLLD    $3, Y4, Y13 \
+	VBLENDVPS Y12, Y13, Y10, Y10 \
+	VPAND     Y10, Y14, Y14
 
 // LEAVES adds the values of the eight leaves K to the sums at Z (lanes
 // 0-3) and Z+32 (4-7). Uses Y8-Y10.
@@ -110,7 +129,8 @@ SPLAT8(low5<>, $31)
 
 // func scoreAVX2(nodes *snode, values *float64, right *uint32, roots []int32, nf int, rb *uint8, z *float64, quads int)
 //
-// For each four groups of eight rows (rb advancing by 32*nf, z by 32), for
+// For each four groups of eight rows (rb advancing by 32*nf, z by 32; the
+// 32 rows' bins column by column: feature f of lane i at byte 32f+i), for
 // each tree: Y0-Y3 hold the groups' nodes, starting at the root; a step
 // gathers their info words (Y4-Y7) and left children and moves each group
 // one level down, until all 32 rows are at leaves (a node tells whether
@@ -129,12 +149,12 @@ TEXT ·scoreAVX2(SB), NOSPLIT, $256-80
 	MOVQ z+64(FP), DX
 	MOVQ quads+72(FP), CX
 
-	MOVQ         BX, X6
-	VPBROADCASTD X6, Y6
-	VPMULLD      lanes<>(SB), Y6, Y7 // lane i: i*nf
-	VPSLLD       $3, Y6, Y6          // 8*nf
+	VMOVDQU      lanes<>(SB), Y7 // lane i of the first group: i
 	VMOVDQU      Y7, 0(SP)
-	VPADDD       Y6, Y7, Y7          // next group: (8+i)*nf
+	MOVQ         $8, AX
+	MOVQ         AX, X6
+	VPBROADCASTD X6, Y6
+	VPADDD       Y6, Y7, Y7      // next group: 8+i
 	VMOVDQU      Y7, 32(SP)
 	VPADDD       Y6, Y7, Y7
 	VMOVDQU      Y7, 64(SP)
@@ -149,10 +169,25 @@ tree:
 	MOVLQSX (DI), AX
 	TESTL   $0x1000000, 4(R8)(AX*8) // a tree of one leaf
 	JNZ     leaves1
-	VPBROADCASTD (DI), Y0
-	VMOVDQU      Y0, Y1
-	VMOVDQU      Y0, Y2
-	VMOVDQU      Y0, Y3
+
+	// The first step, from the root, needs no gather: every row is at the
+	// root, its node words are broadcast, the rows' bins of its feature are
+	// side by side in the block, and its set's words are permuted.
+	VPBROADCASTD 4(R8)(AX*8), Y4 // info
+	VPBROADCASTD (R8)(AX*8), Y5  // left child
+	MOVL    4(R8)(AX*8), R12
+	ANDL    $0xffff, R12
+	SHLQ    $5, R12              // the feature's 32 bins
+	SHLQ    $5, AX
+	VMOVDQU (R10)(AX*1), Y6      // the root's set of right-going bins
+	VPCMPEQD Y14, Y14, Y14
+	ROOT(Y0, 0)
+	ROOT(Y1, 8)
+	ROOT(Y2, 16)
+	ROOT(Y3, 24)
+	VMOVMSKPS Y14, AX
+	CMPL      AX, $0xff
+	JEQ       leaves
 
 step:
 	NODE(Y0, X0, Y4, 128(SP))
