@@ -1,12 +1,13 @@
 package propensity
 
 // Scoring many rows. A model's trees are laid out once (scorer) for a
-// kernel that walks eight rows through a tree at a time with AVX2 gathers
-// (score_amd64.s): each step loads the eight rows' nodes and bins at once
-// and computes the eight next nodes without a branch, until all eight rows
-// are at leaves. Where there is no AVX2 the rows walk the trees one by one
-// (predictRow). Both add the same leaf values in the same order, so the
-// scores are equal to the last bit.
+// kernel that walks 32 rows through a tree at a time with AVX2 gathers
+// (score_amd64.s), four groups of eight in lockstep: each step loads the
+// rows' nodes and bins at once and computes their next nodes without a
+// branch, until all 32 rows are at leaves; the first step, from the root,
+// needs no gather. Where there is no AVX2 the rows walk the trees one by
+// one (predictRow). Both add the same leaf values in the same order, so
+// the scores are equal to the last bit.
 
 // scorer holds the trees as the kernel reads them: every node of every
 // tree in one slice, breadth first, a split's two children side by side.
