@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 )
 
 // gbdtJSON is the stored form of a GBDT.
@@ -163,11 +162,25 @@ func (c Platt) Apply(p float64) float64 {
 
 // TopContributions returns the k contributions of largest magnitude.
 func TopContributions(names []string, contrib []float64, k int) []Contribution {
-	out := make([]Contribution, len(contrib))
+	// A selection of the k largest, kept in order as they come (a tie
+	// keeps the earlier feature first): k is a handful, contributions a few
+	// dozen, and this runs once per scored contact.
+	out := make([]Contribution, 0, k+1)
 	for j, v := range contrib {
-		out[j] = Contribution{Feature: names[j], Value: v}
+		if v == 0 || k <= 0 {
+			continue
+		}
+		if len(out) == k && math.Abs(v) <= math.Abs(out[k-1].Value) {
+			continue
+		}
+		at := len(out)
+		for at > 0 && math.Abs(v) > math.Abs(out[at-1].Value) {
+			at--
+		}
+		out = slices.Insert(out, at, Contribution{Feature: names[j], Value: v})
+		if len(out) > k {
+			out = out[:k]
+		}
 	}
-	sort.SliceStable(out, func(a, b int) bool { return math.Abs(out[a].Value) > math.Abs(out[b].Value) })
-	out = slices.DeleteFunc(out, func(c Contribution) bool { return c.Value == 0 })
-	return out[:min(k, len(out))]
+	return out
 }

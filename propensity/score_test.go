@@ -169,3 +169,38 @@ func TestNumBin(t *testing.T) {
 		}
 	}
 }
+
+// TestTopContributions checks the selection against a stable sort by
+// magnitude (the definition), zeros left out, on ties and short lists.
+func TestTopContributions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 2000 {
+		n := rng.IntN(12)
+		names := make([]string, n)
+		contrib := make([]float64, n)
+		for j := range contrib {
+			names[j] = string(rune('a' + j))
+			contrib[j] = float64(rng.IntN(7)-3) / 2 // ties and zeros
+		}
+		k := rng.IntN(5)
+		want := make([]Contribution, 0, n)
+		for j, v := range contrib {
+			if v != 0 {
+				want = append(want, Contribution{Feature: names[j], Value: v})
+			}
+		}
+		slices.SortStableFunc(want, func(a, b Contribution) int {
+			switch x, y := math.Abs(a.Value), math.Abs(b.Value); {
+			case x > y:
+				return -1
+			case x < y:
+				return 1
+			}
+			return 0
+		})
+		want = want[:min(k, len(want))]
+		if got := TopContributions(names, contrib, k); !slices.Equal(got, want) {
+			t.Fatalf("%v, k=%d: %v, want %v", contrib, k, got, want)
+		}
+	}
+}
