@@ -85,18 +85,45 @@ SPLAT8(low5<>, $31)
 // ROOT moves the eight rows of the group whose bins start at byte OFF of
 // the root feature's bins (R9+R12) from the root (info Y4, left child Y5,
 // set Y6) to a child, as STEPM does. Uses Y8-Y13.
-#define ROOT(K, OFF) \
+#define ROOT(K, OFF, S) \
 	VPMOVZXBD OFF(R9)(R12*1), Y11 \
 	VPSRLD    $5, Y11, Y12 \
 	VPERMD    Y6, Y12, Y12 \
 	VPAND     low5<>(SB), Y11, Y11 \
 	VPXOR     low5<>(SB), Y11, Y11 \
 	VPSLLVD   Y11, Y12, Y12 \
+	VMOVDQU   Y12, S \
 	VPSRLD    $31, Y12, Y13 \
 	VPADDD    Y5, Y13, K \
 	VPSLLD    $4, Y4, Y10 \
 	VPSLLD    $3, Y4, Y13 \
 	VBLENDVPS Y12, Y13, Y10, Y10 \
+	VPAND     Y10, Y14, Y14
+
+// LEVEL2 moves the eight rows of a group one level further from the
+// root's children A and B (A+1) without a gather: the sign of S says which
+// one each row is at; their info words (Y4, Y5), left children (Y6, Y7),
+// bins (the features' bins at R9+R12 and R9+AX) and sets (at R10+R13 and
+// 32 bytes on) are blended by it. Uses Y8-Y13.
+#define LEVEL2(K, OFF, S) \
+	VMOVDQU   S, Y13 \
+	VPMOVZXBD OFF(R9)(R12*1), Y11 \
+	VPMOVZXBD OFF(R9)(AX*1), Y12 \
+	VBLENDVPS Y13, Y12, Y11, Y11 \
+	VPSRLD    $5, Y11, Y12 \
+	VPERMD    (R10)(R13*1), Y12, Y10 \
+	VPERMD    32(R10)(R13*1), Y12, Y12 \
+	VBLENDVPS Y13, Y12, Y10, Y12 \
+	VPAND     low5<>(SB), Y11, Y11 \
+	VPXOR     low5<>(SB), Y11, Y11 \
+	VPSLLVD   Y11, Y12, Y12 \
+	VPSRLD    $31, Y12, Y8 \
+	VBLENDVPS Y13, Y7, Y6, Y10 \
+	VPADDD    Y10, Y8, K \
+	VBLENDVPS Y13, Y5, Y4, Y9 \
+	VPSLLD    $4, Y9, Y10 \
+	VPSLLD    $3, Y9, Y8 \
+	VBLENDVPS Y12, Y8, Y10, Y10 \
 	VPAND     Y10, Y14, Y14
 
 // LEAVES adds the values of the eight leaves K to the sums at Z (lanes
@@ -138,9 +165,10 @@ SPLAT8(low5<>, $31)
 // independent, so the processor overlaps their gathers. At the leaves the
 // values are gathered and added to the sums in z, in tree order. The
 // frame holds the lanes' row offsets of the four groups (0-127) and their
-// nodes' left children (128-255). Y14 and Y15 are
+// nodes' left children (128-255), and the groups' turns at the root
+// (256-383). Y14 and Y15 are
 // not used.
-TEXT ·scoreAVX2(SB), NOSPLIT, $256-80
+TEXT ·scoreAVX2(SB), NOSPLIT, $384-80
 	MOVQ nodes+0(FP), R8
 	MOVQ values+8(FP), R11
 	MOVQ right+16(FP), R10
@@ -175,16 +203,39 @@ tree:
 	// side by side in the block, and its set's words are permuted.
 	VPBROADCASTD 4(R8)(AX*8), Y4 // info
 	VPBROADCASTD (R8)(AX*8), Y5  // left child
+	MOVLQSX (R8)(AX*8), R13      // A, the left child
 	MOVL    4(R8)(AX*8), R12
 	ANDL    $0xffff, R12
 	SHLQ    $5, R12              // the feature's 32 bins
 	SHLQ    $5, AX
 	VMOVDQU (R10)(AX*1), Y6      // the root's set of right-going bins
 	VPCMPEQD Y14, Y14, Y14
-	ROOT(Y0, 0)
-	ROOT(Y1, 8)
-	ROOT(Y2, 16)
-	ROOT(Y3, 24)
+	ROOT(Y0, 0, 256(SP))
+	ROOT(Y1, 8, 288(SP))
+	ROOT(Y2, 16, 320(SP))
+	ROOT(Y3, 24, 352(SP))
+	VMOVMSKPS Y14, AX
+	CMPL      AX, $0xff
+	JEQ       leaves
+
+	// The second step, from the root's children A and B, needs no gather
+	// either: every row is at one of two nodes.
+	VPBROADCASTD 4(R8)(R13*8), Y4  // A's info
+	VPBROADCASTD 12(R8)(R13*8), Y5 // B's
+	VPBROADCASTD (R8)(R13*8), Y6   // A's left child
+	VPBROADCASTD 8(R8)(R13*8), Y7  // B's
+	MOVL    4(R8)(R13*8), R12
+	ANDL    $0xffff, R12
+	SHLQ    $5, R12                // A's feature's bins
+	MOVL    12(R8)(R13*8), AX
+	ANDL    $0xffff, AX
+	SHLQ    $5, AX                 // B's
+	SHLQ    $5, R13                // A's set; B's 32 bytes on
+	VPCMPEQD Y14, Y14, Y14
+	LEVEL2(Y0, 0, 256(SP))
+	LEVEL2(Y1, 8, 288(SP))
+	LEVEL2(Y2, 16, 320(SP))
+	LEVEL2(Y3, 24, 352(SP))
 	VMOVMSKPS Y14, AX
 	CMPL      AX, $0xff
 	JEQ       leaves
