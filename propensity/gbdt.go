@@ -203,20 +203,19 @@ func foldRows(fold []int, k int) (train, val []int) {
 	return train, val
 }
 
-// boost fits the trees on (d, y). With validation rows vd, vy it records
+// boost fits the trees on (d, ty). With validation rows vd, vy it records
 // their log-loss after each tree (ValidationLoss); with stop it also stops
 // when that loss has not improved by Tol for NoChange trees, keeping the
 // trees up to the best one.
-func boost(td *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool) *GBDT {
-	d := td
+func boost(d *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool) *GBDT {
 	m := &GBDT{numCols: len(d.Num)}
 	for j := range d.Features() {
 		m.names = append(m.names, d.Name(j))
 	}
 	tpos, _ := positives(ty)
-	m.bins = newBinner(td, opt.MaxBins)
+	m.bins = newBinner(d, opt.MaxBins)
 	m.gains = make([]float64, d.Features())
-	X := m.bins.bin(td)
+	X := m.bins.bin(d)
 	p0 := float64(tpos) / float64(len(ty))
 	m.Init = math.Log(p0 / (1 - p0))
 
