@@ -673,8 +673,13 @@ func (g *grower) findSplit(l *leaf) {
 			}
 			continue
 		}
-		// Categories with catMinSupport rows or more (missing among them),
-		// ordered by G/(H + smoothing), split at each prefix of that order.
+		// Categories with enough support (missing among them), ordered by
+		// G/(H + smoothing) (Fisher's grouping), as scikit-learn does: a
+		// category's support is its share of the node's hessian times the
+		// node's rows; the order is scanned from both ends up to its
+		// middle, the scanned categories going left, so that the
+		// categories with too little support always go right with the
+		// larger half.
 		type catStat struct {
 			b    int
 			key  float64
@@ -682,12 +687,13 @@ func (g *grower) findSplit(l *leaf) {
 			n    float64
 		}
 		var cs []catStat
+		support := total / l.h
 		for b := 0; b < nb; b++ {
-			if c := h[b]; c.n >= catMinSupport {
+			if c := h[b]; c.n > 0 && c.h*support >= catMinSupport {
 				cs = append(cs, catStat{b, c.g / (c.h + catSmooth), c.g, c.h, c.n})
 			}
 		}
-		if miss.n >= catMinSupport {
+		if miss.n > 0 && miss.h*support >= catMinSupport {
 			cs = append(cs, catStat{missingBin, miss.g / (miss.h + catSmooth), miss.g, miss.h, miss.n})
 		}
 		if len(cs) < 2 {
@@ -702,13 +708,24 @@ func (g *grower) findSplit(l *leaf) {
 			}
 			return a.b - b.b
 		})
-		var gl, hl, nl float64
-		for k := 0; k < len(cs)-1; k++ {
-			gl, hl, nl = gl+cs[k].g, hl+cs[k].h, nl+cs[k].n
-			if consider(gl, hl, nl, 0, false) {
-				// The prefix's categories go left: built only for a new best.
+		for dir, middle := range [2]int{(len(cs) + 1) / 2, (len(cs)+1)/2 - 1} {
+			var gl, hl, nl float64
+			for i := range middle {
+				k := i
+				if dir == 1 {
+					k = len(cs) - 1 - i
+				}
+				gl, hl, nl = gl+cs[k].g, hl+cs[k].h, nl+cs[k].n
+				if !consider(gl, hl, nl, 0, false) {
+					continue
+				}
+				// The scanned categories go left: built only for a new best.
+				left := cs[:k+1]
+				if dir == 1 {
+					left = cs[k:]
+				}
 				set := new([4]uint64)
-				for _, c := range cs[:k+1] {
+				for _, c := range left {
 					if c.b == missingBin {
 						l.split.missingLeft = true
 						continue
@@ -725,9 +742,10 @@ func (g *grower) findSplit(l *leaf) {
 // cat_smooth).
 const catSmooth = 10
 
-// catMinSupport is the fewest rows a category needs in a node to take part
-// in its split (scikit-learn's MIN_CAT_SUPPORT); rarer ones, whose order
-// by G/H is mostly noise, go right with the unseen categories.
+// catMinSupport is the least support (hessian share times rows) a
+// category needs in a node to take part in its split (scikit-learn's
+// MIN_CAT_SUPPORT); the others, whose order by G/H is mostly noise, go
+// right with the unseen categories.
 const catMinSupport = 10
 
 // partition reorders rows[l.lo:l.hi] so that the rows going left come

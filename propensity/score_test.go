@@ -204,3 +204,42 @@ func TestTopContributions(t *testing.T) {
 		}
 	}
 }
+
+// TestCategoricalSplitSides checks a categorical split against a hand
+// computation of scikit-learn's rule: categories are ordered by
+// G/(H+10), scanned from both ends, the scanned ones going left; a
+// category whose support (its hessian share times the node's rows) is
+// under 10 takes no part and goes right. Here the best split takes the one
+// category at the top of the order (found scanning from the right), so the
+// left set is that category alone and the low-support one joins the three
+// others on the right.
+func TestCategoricalSplitSides(t *testing.T) {
+	g := &grower{nbins: []int{5}, isCat: []bool{true}, opt: GBDTOptions{}.withDefaults()}
+	var h histo
+	// bins 0-3: 100 rows each, hessian 25; gradients make bin 0 the top.
+	for b, gr := range []float64{30, -5, -6, -7} {
+		h[b] = bin{g: gr, h: 25, n: 100}
+	}
+	h[4] = bin{g: 4, h: 1, n: 5} // support 1 × 405/101 < 10
+	var G, H, N float64
+	for _, c := range h {
+		G, H, N = G+c.g, H+c.h, N+c.n
+	}
+	l := &leaf{lo: 0, hi: int(N), g: G, h: H, hist: []histo{h}}
+	g.findSplit(l)
+	s := l.split
+	if s.catLeft == nil || s.missingLeft {
+		t.Fatalf("split %+v: want a categorical split, missing right", s)
+	}
+	for b := range 5 {
+		in := s.catLeft[b>>6]&(1<<(b&63)) != 0
+		if in != (b == 0) {
+			t.Fatalf("bin %d on the left: %v; want only bin 0 left", b, in)
+		}
+	}
+	// By hand: left = bin 0 (G 30, H 25), right = the rest (G -14, H 76).
+	want := 30.0*30/25 + 14.0*14/76 - G*G/H
+	if math.Abs(s.gain-want) > 1e-9 || s.gl != 30 || s.hl != 25 || s.nl != 100 {
+		t.Fatalf("gain %v (left %v, %v, %d), want %v (30, 25, 100)", s.gain, s.gl, s.hl, s.nl, want)
+	}
+}
