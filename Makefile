@@ -15,7 +15,7 @@ demo:
 
 # Benchmarks: see BENCHMARKS.md for the figures and the large-scale runs.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./ingest/ ./generate/ ./duckdb/ ./features/ ./subgroup/ ./cluster/ ./clv/ ./propensity/
+	$(GO) test -run '^$$' -bench . -benchmem ./ingest/ ./generate/ ./duckdb/ ./features/ ./subgroup/ ./cluster/ ./clv/ ./propensity/ ./cmd/antipersona/
 
 # Run each fuzz target briefly.
 fuzz:

@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
 // run runs the command in-process and returns stdout, stderr and the exit status.
-func run(t *testing.T, args ...string) (string, string, int) {
+func run(t testing.TB, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	no := false
@@ -47,7 +47,7 @@ func run(t *testing.T, args ...string) (string, string, int) {
 }
 
 // mustRun runs the command and fails the test on a non-zero exit status.
-func mustRun(t *testing.T, args ...string) string {
+func mustRun(t testing.TB, args ...string) string {
 	t.Helper()
 	out, errs, code := run(t, args...)
 	if code != 0 {

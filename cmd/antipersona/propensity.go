@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/ingest"
 	"github.com/antipersona/antipersona/persona"
@@ -549,26 +550,21 @@ a category the model never saw; both are reported. Bad rows go to rejects/.`,
 	return cmd
 }
 
-func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delimiter string) error {
-	cfg, s, err := m.openWorkspace(ctx)
-	if err != nil {
-		return err
-	}
-	sm, err := loadModel(ctx, s)
-	s.Close()
-	if err != nil {
-		return err
-	}
+// scoreInput reads a contacts file into the stored model's input columns
+// (what the model never saw scored as missing, and said so), with the
+// contacts' ids.
+func (m *Main) scoreInput(ctx context.Context, cfg config.Config, sm *storedModel, file, idCol, delimiter string) (*propensity.Data, []string, error) {
+	var err error
 	opts := ingest.Options{Kind: antipersona.KindContacts, IDColumn: idCol, LineIDs: true,
 		MissingValues: cfg.Ingest.MissingValues, SampleRows: cfg.Ingest.SampleRows}
 	if delimiter != "" {
 		if opts.Delimiter, err = parseDelimiter(delimiter); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	sink, _, err := m.readFlatFile(ctx, file, opts)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	// The file's columns by ident.
 	at := map[string]int{}
@@ -643,7 +639,28 @@ func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delim
 		}
 		ci++
 	}
-	n := len(sink.contacts)
+	ids := make([]string, len(sink.contacts))
+	for i, ct := range sink.contacts {
+		ids[i] = ct.ID
+	}
+	return d, ids, nil
+}
+
+func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delimiter string) error {
+	cfg, s, err := m.openWorkspace(ctx)
+	if err != nil {
+		return err
+	}
+	sm, err := loadModel(ctx, s)
+	s.Close()
+	if err != nil {
+		return err
+	}
+	d, ids, err := m.scoreInput(ctx, cfg, sm, file, idCol, delimiter)
+	if err != nil {
+		return err
+	}
+	n := len(ids)
 	scored := make([]scoredContact, n)
 	if n > 0 {
 		names := modelFeatureNames(sm.Features)
@@ -653,7 +670,7 @@ func (m *Main) runScore(ctx context.Context, file, format, outPath, idCol, delim
 			wg.Go(func() {
 				for i := part; i < n; i += 2 {
 					p, contrib := sm.GBDT.PredictExplain(d, i)
-					scored[i] = scoredContact{ID: sink.contacts[i].ID, Probability: sm.Platt.Apply(p),
+					scored[i] = scoredContact{ID: ids[i], Probability: sm.Platt.Apply(p),
 						Reasons: propensity.TopContributions(names, contrib, 3)}
 				}
 			})
