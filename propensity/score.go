@@ -100,7 +100,9 @@ const scoreBlock = 256
 func (m *GBDT) predictAll(d *Data, lo, hi int, out []float64) {
 	nf := d.Features()
 	s := m.scorer
-	if !useAVX2 || s == nil || len(s.nodes) == 0 {
+	// The layout is of the trees at fit (or load) time: if Trees was cut
+	// since, the rows walk the trees as they are.
+	if !useAVX2 || s == nil || len(s.nodes) == 0 || len(s.roots) != len(m.Trees) {
 		row := make([]uint8, nf)
 		for i := lo; i < hi; i++ {
 			m.binRow(d, i, row)

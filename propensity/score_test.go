@@ -113,13 +113,24 @@ func TestScorerIsWalk(t *testing.T) {
 			}
 		}
 	}
+	// Trees cut after the fit: Predict follows the trees as they are.
+	m, err := FitGBDT(d, y, GBDTOptions{MaxIter: 20, EarlyStopping: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Trees = m.Trees[:7]
+	for i, p := range m.Predict(sd.Subset(seq(100))) {
+		if w := walk(m, sd, i); p != w {
+			t.Fatalf("7 of 20 trees: row %d scores %v, its walk %v", i, p, w)
+		}
+	}
 	// A first tree of one leaf: nothing to split on.
 	one := &Data{NumNames: []string{"c"}, Num: [][]float64{make([]float64, 100)}}
 	yy := make([]bool, 100)
 	for i := range 30 {
 		yy[i] = true
 	}
-	m, err := FitGBDT(one, yy, GBDTOptions{EarlyStopping: "off"})
+	m, err = FitGBDT(one, yy, GBDTOptions{EarlyStopping: "off"})
 	if err != nil {
 		t.Fatal(err)
 	}
