@@ -453,7 +453,10 @@ gradient-boosted trees against a logistic regression on the same holdout (the la
 ROC AUC, PR AUC, Brier score before and after calibration, the calibration table and
 the features that matter most. The last fifth of the training contacts calibrates the
 probabilities; of the rest, at most 200,000 (evenly spaced) train the trees and at most
-100,000 the logistic regression.`,
+100,000 the logistic regression. The number of trees (at most 100) is chosen on a
+stratified tenth of the training rows held out when there are more than 10,000 of them,
+else by 5-fold cross-validation (from 500 rows and 50 of each outcome; below, all
+100).`,
 		Example: `  antipersona model
   antipersona model --json`,
 		Args: noArgs,
