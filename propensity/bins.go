@@ -131,32 +131,45 @@ func newBinner(d *Data, maxBins int) *binner {
 
 // numBin is the bin of a numeric value of column j.
 func (b *binner) numBin(j int, v float64) uint8 {
-	if math.IsNaN(v) {
-		return missingBin
-	}
-	// The number of edges below v (the index of the first edge >= v), by
-	// eight halvings of the padded edges with no branch to mispredict:
-	// Sub64's borrow is 1 when the edge is below v.
+	var out [1]uint8
+	b.numBins(j, []float64{v}, out[:])
+	return out[0]
+}
+
+// numBins sets dst[i] to the bin of src[i], numeric column j: the number
+// of edges below the value (the index of the first edge >= it), by eight
+// halvings of the padded edges with no branch to mispredict (Sub64's
+// borrow is 1 when the edge is below the value); missing values go to
+// missingBin. The values' searches are independent, so a column's run
+// overlaps them.
+func (b *binner) numBins(j int, src []float64, dst []uint8) {
 	e := &b.keys[j]
-	x := orderKey(v)
-	k := 0
-	_, lt := bits.Sub64(e[k+127], x, 0)
-	k += int(lt) << 7
-	_, lt = bits.Sub64(e[k+63], x, 0)
-	k += int(lt) << 6
-	_, lt = bits.Sub64(e[k+31], x, 0)
-	k += int(lt) << 5
-	_, lt = bits.Sub64(e[k+15], x, 0)
-	k += int(lt) << 4
-	_, lt = bits.Sub64(e[k+7], x, 0)
-	k += int(lt) << 3
-	_, lt = bits.Sub64(e[k+3], x, 0)
-	k += int(lt) << 2
-	_, lt = bits.Sub64(e[k+1], x, 0)
-	k += int(lt) << 1
-	_, lt = bits.Sub64(e[k], x, 0)
-	k += int(lt)
-	return uint8(k)
+	dst = dst[:len(src)]
+	for i, v := range src {
+		if v != v {
+			dst[i] = missingBin
+			continue
+		}
+		x := orderKey(v)
+		k := 0
+		_, lt := bits.Sub64(e[k+127], x, 0)
+		k += int(lt) << 7
+		_, lt = bits.Sub64(e[k+63], x, 0)
+		k += int(lt) << 6
+		_, lt = bits.Sub64(e[k+31], x, 0)
+		k += int(lt) << 5
+		_, lt = bits.Sub64(e[k+15], x, 0)
+		k += int(lt) << 4
+		_, lt = bits.Sub64(e[k+7], x, 0)
+		k += int(lt) << 3
+		_, lt = bits.Sub64(e[k+3], x, 0)
+		k += int(lt) << 2
+		_, lt = bits.Sub64(e[k+1], x, 0)
+		k += int(lt) << 1
+		_, lt = bits.Sub64(e[k], x, 0)
+		k += int(lt)
+		dst[i] = uint8(k)
+	}
 }
 
 // catBinOf is the bin of a category code of categorical column j (codes
@@ -179,9 +192,7 @@ func (b *binner) bin(d *Data) [][]uint8 {
 			for f := p; f < len(out); f += 2 {
 				bs := make([]uint8, n)
 				if f < len(d.Num) {
-					for i, v := range d.Num[f] {
-						bs[i] = b.numBin(f, v)
-					}
+					b.numBins(f, d.Num[f], bs)
 				} else {
 					j := f - len(d.Num)
 					for i, c := range d.Cat[j] {

@@ -144,10 +144,7 @@ func (m *GBDT) predictAll(d *Data, lo, hi int, out []float64) {
 func (m *GBDT) binQuad(d *Data, lo int, rb []uint8, nf int) {
 	rb = rb[:32*nf]
 	for j, col := range d.Num {
-		dst := rb[32*j : 32*j+32]
-		for i, v := range col[lo : lo+32] {
-			dst[i] = m.bins.numBin(j, v)
-		}
+		m.bins.numBins(j, col[lo:lo+32], rb[32*j:32*j+32])
 	}
 	for j, col := range d.Cat {
 		f := len(d.Num) + j
