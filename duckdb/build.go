@@ -563,13 +563,17 @@ func (s *Store) ReplaceCLVPredictions(ctx context.Context, ps []CLVPrediction) e
 }
 
 // PersonaMembers calls fn with each member of the last build's personas of
-// kind (positive or negative): the persona's id and the contact's.
-func (s *Store) PersonaMembers(ctx context.Context, kind string, fn func(personaID, contactID string) error) error {
+// the kinds given (positive, negative): the persona's id and the contact's.
+func (s *Store) PersonaMembers(ctx context.Context, fn func(personaID, contactID string) error, kinds ...string) error {
 	if err := s.needTable(ctx, "persona_members"); err != nil {
 		return err
 	}
-	return s.Scan(ctx, "SELECT m.persona_id, m.contact_id FROM persona_members m JOIN personas p ON p.id = m.persona_id WHERE p.kind = "+
-		quoteLit(kind)+" ORDER BY m.persona_id, m.contact_id", func(v []any) error {
+	lits := make([]string, len(kinds))
+	for i, k := range kinds {
+		lits[i] = quoteLit(k)
+	}
+	return s.Scan(ctx, "SELECT m.persona_id, m.contact_id FROM persona_members m JOIN personas p ON p.id = m.persona_id WHERE p.kind IN ("+
+		strings.Join(lits, ", ")+") ORDER BY m.persona_id, m.contact_id", func(v []any) error {
 		return fn(v[0].(string), v[1].(string))
 	})
 }

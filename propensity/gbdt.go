@@ -123,14 +123,20 @@ func FitGBDT(d *Data, y []bool, opt GBDTOptions) (*GBDT, error) {
 	if _, err := positives(y); err != nil {
 		return nil, err
 	}
+	var m *GBDT
 	switch {
 	case opt.EarlyStopping == "on" || opt.EarlyStopping == "auto" && n > 10000:
 		train, val := StratifiedSplit(y, opt.ValidationFraction, opt.Seed)
-		return boost(d.Subset(train), Pick(y, train), d.Subset(val), Pick(y, val), opt, true), nil
+		m = boost(d.Subset(train), Pick(y, train), d.Subset(val), Pick(y, val), opt, true)
 	case opt.EarlyStopping == "auto" && cvAllowed(y):
-		return fitCV(d, y, opt), nil
+		m = fitCV(d, y, opt)
+	default:
+		m = boost(d, y, nil, nil, opt, false)
 	}
-	return boost(d, y, nil, nil, opt, false), nil
+	// Laid out for Predict once, for the model returned (not for the
+	// cross-validation's folds).
+	m.scorer = newScorer(m.Trees)
+	return m, nil
 }
 
 // cvFolds is the number of folds of fitCV.
@@ -295,7 +301,6 @@ func boost(d *Data, ty []bool, vd *Data, vy []bool, opt GBDTOptions, stop bool) 
 	}
 	m.Trees = m.Trees[:best]
 	m.Iterations = best
-	m.scorer = newScorer(m.Trees)
 	return m
 }
 
@@ -421,18 +426,21 @@ func (m *GBDT) Importance() []Contribution {
 
 // grower grows one tree on the current gradients.
 type grower struct {
+	// X is the binned columns, one byte a row, read by the partitions; X4
+	// the same four to a row, read by the histograms (a partition reads one
+	// feature, and its byte column keeps four times the rows in cache).
 	X     [][]uint8
 	nbins []int
 	isCat []bool
 	opt   GBDTOptions
 	grads []ghPair // each row's gradient and hessian
 	gains []float64
-	X4    [][]uint32 // X four features to a row (group4)
-	rows  []int32    // row indices, partitioned by leaf
-	buf   []int32    // scratch of partition
-	free  [][]histo  // released histograms
-	gh    []ghPair   // a leaf's gradients and hessians, in its row order
-	spare [2]histo   // where the missing features of the last group add up
+	X4    [][]uint32
+	rows  []int32   // row indices, partitioned by leaf
+	buf   []int32   // scratch of partition
+	free  [][]histo // released histograms
+	gh    []ghPair  // a leaf's gradients and hessians, in its row order
+	spare [2]histo  // where the missing features of the last group add up
 }
 
 // leaf is a leaf being grown: its rows are g.rows[lo:hi].

@@ -106,11 +106,7 @@ func (m *GBDT) predictAll(d *Data, lo, hi int, out []float64) {
 		row := make([]uint8, nf)
 		for i := lo; i < hi; i++ {
 			m.binRow(d, i, row)
-			z := m.Init
-			for t := range m.Trees {
-				z += m.Trees[t].predictRow(row)
-			}
-			out[i] = z
+			out[i] = m.addTrees(m.Init, row)
 		}
 		return
 	}
@@ -131,11 +127,17 @@ func (m *GBDT) predictAll(d *Data, lo, hi int, out []float64) {
 		}
 		for i := b + 32*quads; i < e; i++ {
 			m.binRow(d, i, row)
-			for t := range m.Trees {
-				out[i] += m.Trees[t].predictRow(row)
-			}
+			out[i] = m.addTrees(out[i], row)
 		}
 	}
+}
+
+// addTrees adds the trees' values for a binned row to z, tree by tree.
+func (m *GBDT) addTrees(z float64, row []uint8) float64 {
+	for t := range m.Trees {
+		z += m.Trees[t].predictRow(row)
+	}
+	return z
 }
 
 // binQuad bins rows lo..lo+31 of d into rb column by column (feature f of

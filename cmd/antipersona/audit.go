@@ -226,14 +226,14 @@ func negativeMembers(ctx context.Context, s *duckdb.Store, index map[string]int,
 		byID[p.ID] = len(out)
 		out = append(out, audit.Negative{ID: p.ID, Name: p.Name, Kind: p.NegativeKind, Members: make([]bool, n)})
 	}
-	err = s.PersonaMembers(ctx, "negative", func(pid, cid string) error {
+	err = s.PersonaMembers(ctx, func(pid, cid string) error {
 		if k, ok := byID[pid]; ok {
 			if i, ok := index[cid]; ok {
 				out[k].Members[i] = true
 			}
 		}
 		return nil
-	})
+	}, "negative")
 	return out, err
 }
 

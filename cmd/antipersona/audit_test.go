@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -215,15 +214,7 @@ func TestSurveyTraits(t *testing.T) {
 		t.Error("the open question became a trait")
 	}
 	// The latest budget answer of each contact, from the file.
-	f, err := os.Open(filepath.Join(res.Data, "surveys.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSVFile(t, filepath.Join(res.Data, "surveys.csv"))
 	latest, when := map[string]string{}, map[string]string{}
 	for _, r := range rows[1:] { // contact_id,question_id,question_text,answer,language,answered_at
 		if r[1] == "budget" && r[5] >= when[r[0]] {

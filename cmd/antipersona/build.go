@@ -117,7 +117,7 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 		return sum, err
 	}
 	t0 = time.Now()
-	if reason, err := m.trainPropensity(ctx, s, traits, b.ID, in); err != nil {
+	if reason, err := m.trainPropensity(ctx, s, b.ID, in); err != nil {
 		return sum, fmt.Errorf("propensity model: %w", err)
 	} else if reason != "" {
 		m.info("Propensity model: none (%s)", reason)

@@ -9,9 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/duckdb"
+	"github.com/antipersona/antipersona/propensity"
 )
 
 // TestCLVFitCDNOW runs clv fit on the CDNOW files: the JSON names the
@@ -289,4 +295,59 @@ func TestModelInputFromColumns(t *testing.T) {
 	if len(d.Num) < 3 || len(d.Cat) < 3 || missing == 0 {
 		t.Fatalf("a weak check: %d numeric and %d categorical columns, %d missing values", len(d.Num), len(d.Cat), missing)
 	}
+}
+
+// propensityInput reads the model's table (modelInputFromColumns) from the
+// last build's features in the store, with the outcome and the time each
+// contact was first seen (zero when unknown): the reference that
+// TestModelInputFromColumns holds the build's own input to.
+func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait) ([]modelColumn, *propensity.Data, []bool, []time.Time, error) {
+	var cols []modelColumn
+	for _, t := range traits {
+		if t.PII {
+			continue
+		}
+		switch t.Type {
+		case antipersona.TraitNumber, antipersona.TraitCategory, antipersona.TraitBoolean, antipersona.TraitDate, antipersona.TraitMulti:
+			cols = append(cols, modelColumn{Ident: t.Ident, Name: t.Name, Type: string(t.Type)})
+		}
+	}
+	// Numeric columns first, as the model orders them.
+	slices.SortStableFunc(cols, func(a, b modelColumn) int { return boolInt(!a.numeric()) - boolInt(!b.numeric()) })
+	names := []string{"converted", "first_seen_at"}
+	for _, c := range cols {
+		names = append(names, c.Ident)
+	}
+	var y []bool
+	var seen []time.Time
+	var rows [][]any
+	err := s.ScanFeatures(ctx, names, func(_ string, vals []any) error {
+		conv, _ := vals[0].(bool)
+		y = append(y, conv)
+		ts, _ := vals[1].(time.Time)
+		seen = append(seen, ts)
+		rows = append(rows, slices.Clone(vals[2:]))
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	for j, c := range cols {
+		if c.Type == string(antipersona.TraitMulti) {
+			count := map[string]int{}
+			for _, r := range rows {
+				vals, _ := plainValue(r[j]).([]string)
+				for _, l := range vals {
+					count[l]++
+				}
+			}
+			cols[j].Levels = topLevels(count)
+		}
+	}
+	d := newModelData(cols)
+	codes := make([]map[string]int32, len(cols))
+	for _, r := range rows {
+		addModelRow(d, cols, codes, r)
+	}
+	return cols, d, y, seen, nil
 }

@@ -604,9 +604,8 @@ func featureOf(t *testing.T, ws, id, col, asOf string) string {
 	return ""
 }
 
-// readCSVByID reads a CSV file into a map from its first column to the
-// row's values by column name.
-func readCSVByID(t *testing.T, path string) map[string]map[string]string {
+// readCSVFile reads all the records of a CSV file, its header first.
+func readCSVFile(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -617,6 +616,14 @@ func readCSVByID(t *testing.T, path string) map[string]map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rows
+}
+
+// readCSVByID reads a CSV file into a map from its first column to the
+// row's values by column name.
+func readCSVByID(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	rows := readCSVFile(t, path)
 	out := map[string]map[string]string{}
 	for _, r := range rows[1:] {
 		m := map[string]string{}

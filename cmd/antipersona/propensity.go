@@ -67,64 +67,6 @@ type modelScores struct {
 	BrierCalibrated float64 `json:"brier_calibrated,omitempty"`
 }
 
-// propensityInput turns the traits of the last build's features into the
-// model's table (see modelColumn.numeric): numbers and dates (as days since
-// 1970) stay numbers, a multi-valued trait becomes one 0/1 column per level
-// among its maxMultiLevels most frequent, categories and booleans are
-// categorical (their levels in columns[j].Levels, grown as met); free text
-// and identifiers are not used. It also returns the outcome and the time
-// each contact was first seen (zero when unknown).
-func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait) ([]modelColumn, *propensity.Data, []bool, []time.Time, error) {
-	var cols []modelColumn
-	for _, t := range traits {
-		if t.PII {
-			continue
-		}
-		switch t.Type {
-		case antipersona.TraitNumber, antipersona.TraitCategory, antipersona.TraitBoolean, antipersona.TraitDate, antipersona.TraitMulti:
-			cols = append(cols, modelColumn{Ident: t.Ident, Name: t.Name, Type: string(t.Type)})
-		}
-	}
-	// Numeric columns first, as the model orders them.
-	slices.SortStableFunc(cols, func(a, b modelColumn) int { return boolInt(!a.numeric()) - boolInt(!b.numeric()) })
-	names := []string{"converted", "first_seen_at"}
-	for _, c := range cols {
-		names = append(names, c.Ident)
-	}
-	var y []bool
-	var seen []time.Time
-	var rows [][]any
-	err := s.ScanFeatures(ctx, names, func(_ string, vals []any) error {
-		conv, _ := vals[0].(bool)
-		y = append(y, conv)
-		ts, _ := vals[1].(time.Time)
-		seen = append(seen, ts)
-		rows = append(rows, slices.Clone(vals[2:]))
-		return nil
-	})
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	for j, c := range cols {
-		if c.Type == string(antipersona.TraitMulti) {
-			count := map[string]int{}
-			for _, r := range rows {
-				vals, _ := plainValue(r[j]).([]string)
-				for _, l := range vals {
-					count[l]++
-				}
-			}
-			cols[j].Levels = topLevels(count)
-		}
-	}
-	d := newModelData(cols)
-	codes := make([]map[string]int32, len(cols))
-	for _, r := range rows {
-		addModelRow(d, cols, codes, r)
-	}
-	return cols, d, y, seen, nil
-}
-
 // modelInput is what the propensity model learns from: its columns, the
 // model data, the outcome and first_seen_at of every contact.
 type modelInput struct {
@@ -134,10 +76,15 @@ type modelInput struct {
 	seen []time.Time
 }
 
-// modelInputFromColumns makes the same input as propensityInput from the
-// traits the personas read (persona.Column, rows ordered by contact_id as
-// ScanFeatures orders them), without reading the store again
-// (TestModelInputFromColumns checks that both agree).
+// modelInputFromColumns turns the traits the personas read (persona.Column,
+// rows ordered by contact_id as ScanFeatures orders them) into the model's
+// table (see modelColumn.numeric), without reading the store again:
+// numbers and dates (as days since 1970) stay numbers, a multi-valued trait
+// becomes one 0/1 column per level among its maxMultiLevels most frequent,
+// categories and booleans are categorical (their levels in
+// columns[j].Levels, grown as met); free text and identifiers are not used.
+// TestModelInputFromColumns checks it against the same table read from the
+// store.
 func modelInputFromColumns(traits []persona.Column, y []bool, seen []time.Time) *modelInput {
 	var cols []modelColumn
 	var src []persona.Column
@@ -324,17 +271,8 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 // it on a holdout (the latest 25 % of contacts by first_seen_at when
 // nearly all have one, else a stratified 25 %) and stores it. It returns
 // "" and a reason when there is nothing to train.
-//
-// in, when not nil, is the input already read (buildPersonas); else it is
-// read from the store.
-func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, build int64, in *modelInput) (string, error) {
-	if in == nil {
-		cols, d, y, seen, err := propensityInput(ctx, s, traits)
-		if err != nil {
-			return "", err
-		}
-		in = &modelInput{cols: cols, d: d, y: y, seen: seen}
-	}
+// in is the input buildPersonas made from the traits it read.
+func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, build int64, in *modelInput) (string, error) {
 	cols, d, y, seen := in.cols, in.d, in.y, in.seen
 	t0 := time.Now()
 	if len(cols) == 0 {

@@ -155,17 +155,15 @@ func personaVoices(ctx context.Context, s *duckdb.Store, ids []string, activeDay
 		return map[string]personaVoice{}, err
 	}
 	members := map[string]map[string]bool{}
-	for _, kind := range []string{"positive", "negative"} {
-		err := s.PersonaMembers(ctx, kind, func(pid, cid string) error {
-			if members[pid] == nil {
-				members[pid] = map[string]bool{}
-			}
-			members[pid][cid] = true
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	err = s.PersonaMembers(ctx, func(pid, cid string) error {
+		if members[pid] == nil {
+			members[pid] = map[string]bool{}
 		}
+		members[pid][cid] = true
+		return nil
+	}, "positive", "negative")
+	if err != nil {
+		return nil, err
 	}
 	left, err := s.Departed(ctx, activeDays)
 	if err != nil {
