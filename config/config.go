@@ -45,6 +45,43 @@ type Config struct {
 	// Declared are the personas the team wrote, checked by antipersona audit.
 	Declared []DeclaredPersona `yaml:"declared_personas"`
 	Audit    Audit             `yaml:"audit"`
+	// Decisions is the policy that gives every contact an action.
+	Decisions Decisions `yaml:"decisions"`
+	// Audiences tunes audience exports.
+	Audiences Audiences `yaml:"audiences"`
+}
+
+// Decisions is the decision policy (package decide): the expected value
+// of a contact is probability × value − contact cost over clv.months.
+type Decisions struct {
+	// ExcludeBelow: contacts whose expected value is below it are kept
+	// out of paid budget (exclude, or organic_only for an engaged member
+	// of a negative persona whose handling is organic_only).
+	ExcludeBelow float64 `yaml:"exclude_below"`
+	// ActivateROI: a prospect is activated when the margin expected from
+	// it is at least (1 + activate_roi) × its contact cost.
+	ActivateROI float64 `yaml:"activate_roi"`
+	// ActivateLift: a prospect is activated only when its probability of
+	// buying is at least activate_lift × the mean of all prospects.
+	ActivateLift float64 `yaml:"activate_lift"`
+	// KeepLift: a prospect in a negative persona keeps paid budget only
+	// when its probability of buying is at least keep_lift × the mean of
+	// all prospects.
+	KeepLift float64 `yaml:"keep_lift"`
+	// NextPurchaseDays is the window of the next-purchase model: it learns
+	// who buys within that many days from the features as of that many
+	// days before the as-of date. 0 turns it off.
+	NextPurchaseDays int `yaml:"next_purchase_days"`
+}
+
+// Audiences tunes audience exports.
+type Audiences struct {
+	// DefaultRegion is the ISO 3166-1 alpha-2 country of phone numbers
+	// written without a country code (PL, VN, GE, ...).
+	DefaultRegion string `yaml:"default_region"`
+	// WebhookSecret signs webhook posts (HMAC-SHA256); the environment
+	// variable ANTIPERSONA_WEBHOOK_SECRET overrides it.
+	WebhookSecret string `yaml:"webhook_secret"`
 }
 
 // DeclaredPersona is a persona written by the team: a name, free text, and
@@ -268,9 +305,11 @@ func Default() Config {
 			MaxOverlap: 0.9,
 			Seed:       1,
 		},
-		Audit:    Audit{MinLift: 1.2},
-		Declared: []DeclaredPersona{},
-		Personas: Personas{Depth: 3, Positive: 6, PerKind: 3, MinTargetRate: 0.4, Negative: map[string]NegativeOverride{}},
+		Audit:     Audit{MinLift: 1.2},
+		Decisions: Decisions{ExcludeBelow: 0, ActivateROI: 1, ActivateLift: 1.5, KeepLift: 1, NextPurchaseDays: 365},
+		Audiences: Audiences{DefaultRegion: "PL"},
+		Declared:  []DeclaredPersona{},
+		Personas:  Personas{Depth: 3, Positive: 6, PerKind: 3, MinTargetRate: 0.4, Negative: map[string]NegativeOverride{}},
 		Segments: Segments{
 			RFMNames: segments.DefaultRFMNames(),
 			Tags:     segments.DefaultTags(),
@@ -295,6 +334,8 @@ func DefaultEngagementWeights() map[string]float64 {
 		"trials_started":      5,
 	}
 }
+
+var region = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // Parse reads a configuration from r over the defaults: a setting absent
 // from r keeps its default. Unknown keys are an error.
@@ -421,6 +462,21 @@ func (c *Config) Validate() error {
 	}
 	if c.Personas.PerKind < 1 {
 		return bad("personas.per_kind", "must be at least 1")
+	}
+	if c.Decisions.ActivateROI < 0 {
+		return bad("decisions.activate_roi", "must not be negative, got %g", c.Decisions.ActivateROI)
+	}
+	if d := c.Decisions.NextPurchaseDays; d < 0 || d > 3660 {
+		return bad("decisions.next_purchase_days", "must be 0 (off) to 3660 days, got %d", d)
+	}
+	if c.Decisions.KeepLift < 0 {
+		return bad("decisions.keep_lift", "must not be negative, got %g", c.Decisions.KeepLift)
+	}
+	if c.Decisions.ActivateLift <= 0 {
+		return bad("decisions.activate_lift", "must be above 0, got %g", c.Decisions.ActivateLift)
+	}
+	if r := c.Audiences.DefaultRegion; r != "" && !region.MatchString(r) {
+		return bad("audiences.default_region", "%q is not an ISO 3166-1 alpha-2 country code such as PL", r)
 	}
 	if c.Audit.MinLift <= 1 {
 		return bad("audit.min_lift", "must be above 1, got %g", c.Audit.MinLift)

@@ -185,6 +185,34 @@ audit:
   # significant.
   min_lift: 1.2
 
+decisions:
+  # One action per contact at every build (antipersona decide, explain):
+  # expected value = probability x value - contact cost over clv.months
+  # (docs/decisions.md). Below exclude_below a contact gets no paid budget:
+  # exclude, or organic_only when it is an engaged member of a negative
+  # persona that likes the brand.
+  exclude_below: 0
+  # Paid budget pays back when the margin expected is at least
+  # (1 + activate_roi) times the contact cost.
+  activate_roi: 1
+  # A prospect is activated when it pays back and its probability of buying
+  # is at least activate_lift times the mean prospect's; else nurtured.
+  activate_lift: 1.5
+  # A prospect in a negative persona keeps paid budget only when it pays back
+  # and its probability is at least keep_lift times the mean prospect's.
+  keep_lift: 1
+  # A prospect's probability of a first purchase is learnt from the shop's own
+  # history: the features as of next_purchase_days before the as-of date, and
+  # who bought since. 0: use the propensity model and the decision cycles only.
+  next_purchase_days: 365
+
+audiences:
+  # Country of phone numbers written without a country code (E.164 in exports).
+  default_region: PL
+  # Signs webhook posts (X-Antipersona-Signature: sha256=HMAC of the body);
+  # ANTIPERSONA_WEBHOOK_SECRET overrides it.
+  webhook_secret: ""
+
 store:
   # Cap on the embedded store's memory (e.g. 8GB); empty: 80 % of the
   # machine's memory. Above it the store spills to disk (slower).

@@ -139,3 +139,56 @@ CREATE TABLE IF NOT EXISTS clv_predictions (
     p_alive             DOUBLE,
     predicted_revenue   DOUBLE
 );
+
+-- One row per contact and build: the decision of that build with what
+-- `changes` compares between builds (persona ids '|'-separated). Rows of
+-- every build are kept: each build is a snapshot.
+CREATE TABLE IF NOT EXISTS decisions (
+    build_id       BIGINT NOT NULL,
+    contact_id     VARCHAR NOT NULL,
+    action         VARCHAR NOT NULL,
+    buyer          BOOLEAN NOT NULL,
+    probability    DOUBLE,
+    value          DOUBLE,
+    cost           DOUBLE,
+    expected_value DOUBLE,
+    reasons        VARCHAR, -- JSON array of antipersona.Reason
+    sentence       VARCHAR,
+    excluded_since DATE,
+    rfm_segment    VARCHAR,
+    lifecycle      VARCHAR,
+    personas       VARCHAR,
+    negatives      VARCHAR,
+    kinds          VARCHAR,
+    frequency      DOUBLE,
+    monetary       DOUBLE
+);
+
+-- The personas of every build (the personas table holds the last one's).
+CREATE TABLE IF NOT EXISTS persona_snapshots (
+    build_id BIGINT NOT NULL,
+    ordinal  INTEGER NOT NULL,
+    id       VARCHAR NOT NULL,
+    kind     VARCHAR NOT NULL,
+    doc      VARCHAR NOT NULL
+);
+
+-- Audience exports: every export of an audience (by name), and the members
+-- of its last one, which an incremental export diffs against.
+CREATE TABLE IF NOT EXISTS audience_exports (
+    name        VARCHAR NOT NULL,
+    exported_at TIMESTAMP NOT NULL,
+    build_id    BIGINT NOT NULL,
+    format      VARCHAR NOT NULL,
+    filter      VARCHAR NOT NULL,
+    members     BIGINT NOT NULL,
+    added       BIGINT NOT NULL,
+    removed     BIGINT NOT NULL,
+    incremental BOOLEAN NOT NULL,
+    file        VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS audience_members (
+    name       VARCHAR NOT NULL,
+    contact_id VARCHAR NOT NULL
+);

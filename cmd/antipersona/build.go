@@ -28,7 +28,10 @@ later data is ignored), in one run:
   - the segments: RFM scores and named segments, behavioural tags, lifecycle stage, the
     CEL rule segments of antipersona.yaml, and clusters (docs/segments.md);
   - buyer personas and negative personas with their cards, signals and avatars
-    (docs/personas.md).
+    (docs/personas.md);
+  - the propensity model, and one decision per contact (activate, nurture,
+    maintain, organic_only, exclude; docs/decisions.md), kept as a snapshot
+    that 'antipersona changes' compares with earlier builds.
 
 Rule segments are type-checked before anything is computed. Each build is recorded.
 See the results with segments, personas and assignments.`,
@@ -112,17 +115,48 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 		return sum, err
 	}
 	m.logger.Debug("features and segments", "seconds", time.Since(t0).Seconds())
-	in, err := m.buildPersonas(ctx, cfg, s, traits, sum)
+	pr, err := m.buildPersonas(ctx, cfg, s, traits, sum)
 	if err != nil {
 		return sum, err
 	}
 	t0 = time.Now()
-	if reason, err := m.trainPropensity(ctx, s, b.ID, in); err != nil {
+	reason, sm, err := m.trainPropensity(ctx, s, b.ID, pr.in)
+	if err != nil {
 		return sum, fmt.Errorf("propensity model: %w", err)
 	} else if reason != "" {
 		m.info("Propensity model: none (%s)", reason)
 	}
 	m.logger.Debug("propensity model", "seconds", time.Since(t0).Seconds())
+	t0 = time.Now()
+	// The traits that changed since the previous build with decisions.
+	var prior time.Time
+	if prev, err := s.LastDecisionBuild(ctx, b.ID); err != nil {
+		return sum, err
+	} else if prev > 0 {
+		pb, err := s.BuildByID(ctx, prev)
+		if err != nil {
+			return sum, err
+		}
+		prior = pb.AsOf
+	}
+	tv, err := readTraitVersions(ctx, s, traits, asOf, prior)
+	if err != nil {
+		return sum, err
+	}
+	var np *nextPurchase
+	if w := cfg.Decisions.NextPurchaseDays; w > 0 && sum.Orders > 0 {
+		if np, reason, err = m.trainNextPurchase(ctx, s, p, traits, pr, tv, w); err != nil {
+			return sum, fmt.Errorf("next-purchase model: %w", err)
+		} else if reason != "" {
+			m.info("Next-purchase model: none (%s)", reason)
+		}
+	}
+	m.logger.Debug("next-purchase model", "seconds", time.Since(t0).Seconds())
+	t0 = time.Now()
+	if err := m.buildDecisions(ctx, cfg, s, *b, pr, sm, np, tv); err != nil {
+		return sum, fmt.Errorf("decisions: %w", err)
+	}
+	m.logger.Debug("decisions", "seconds", time.Since(t0).Seconds())
 	m.logger.Debug("build finished", "build", b.ID, "contacts", b.Contacts, "seconds", time.Since(start).Seconds())
 	return sum, nil
 }

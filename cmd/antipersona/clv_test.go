@@ -263,7 +263,8 @@ func TestModelInputFromColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := m.buildPersonas(ctx, cfg, s, traits, sum)
+	pr, err := m.buildPersonas(ctx, cfg, s, traits, sum)
+	got := pr.in
 	if err != nil {
 		t.Fatal(err)
 	}

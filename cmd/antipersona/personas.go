@@ -58,7 +58,7 @@ func behaviourFeatures() []features.Feature {
 //
 // It also returns the propensity model's input, made from the traits it
 // read, so that the model does not read them again.
-func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.Store, traits []antipersona.Trait, sum duckdb.BuildSummary) (*modelInput, error) {
+func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.Store, traits []antipersona.Trait, sum duckdb.BuildSummary) (*personaResult, error) {
 	start := time.Now()
 	crmOnly := sum.Orders == 0
 	var kinds []persona.NegativeKind
@@ -219,7 +219,19 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 		return nil, err
 	}
 	m.logger.Debug("personas", "negative", len(ps), "kinds", len(kinds), "seconds", time.Since(start).Seconds())
-	return in, nil
+	return &personaResult{in: in, ids: a.IDs, kinds: kinds, targets: targets, personas: ps}, nil
+}
+
+// personaResult is what buildPersonas found, for the steps after it: the
+// propensity model's input, the contact ids (in contact_id order, the rows
+// of everything else), the negative kinds with each contact's meeting of
+// their targets, and the personas with their members.
+type personaResult struct {
+	in       *modelInput
+	ids      []string
+	kinds    []persona.NegativeKind
+	targets  [][]bool
+	personas []persona.Persona
 }
 
 // setValue stores a value read from DuckDB in a column.

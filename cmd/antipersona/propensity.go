@@ -271,12 +271,13 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 // it on a holdout (the latest 25 % of contacts by first_seen_at when
 // nearly all have one, else a stratified 25 %) and stores it. It returns
 // "" and a reason when there is nothing to train.
-// in is the input buildPersonas made from the traits it read.
-func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, build int64, in *modelInput) (string, error) {
+// in is the input buildPersonas made from the traits it read. It returns
+// the model it stored (nil without one).
+func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, build int64, in *modelInput) (string, *storedModel, error) {
 	cols, d, y, seen := in.cols, in.d, in.y, in.seen
 	t0 := time.Now()
 	if len(cols) == 0 {
-		return "no contact traits to learn from", s.SetMeta(ctx, "propensity_model", "")
+		return "no contact traits to learn from", nil, s.SetMeta(ctx, "propensity_model", "")
 	}
 	pos := 0
 	for _, v := range y {
@@ -285,7 +286,7 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, build int64
 		}
 	}
 	if pos < 20 || len(y)-pos < 20 {
-		return fmt.Sprintf("%d converted and %d not: too few of one to learn", pos, len(y)-pos), s.SetMeta(ctx, "propensity_model", "")
+		return fmt.Sprintf("%d converted and %d not: too few of one to learn", pos, len(y)-pos), nil, s.SetMeta(ctx, "propensity_model", "")
 	}
 	trainRows, testRows, split := propensity.Holdout(y, seen, 0.25, 1)
 	// The last fifth of the training rows (in the same manner) calibrates.
@@ -298,7 +299,7 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, build int64
 	fd, fy := d.Subset(fitRows), propensity.Pick(y, fitRows)
 	gb, err := propensity.FitGBDT(fd, fy, propensity.GBDTOptions{})
 	if err != nil {
-		return err.Error(), nil
+		return err.Error(), nil, nil
 	}
 	tFit := time.Since(t0)
 	t0 = time.Now()
@@ -306,7 +307,7 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, build int64
 	ld, ly := fd.Subset(sub), propensity.Pick(fy, sub)
 	lr, err := propensity.FitLogistic(ld, ly, propensity.LogisticOptions{})
 	if err != nil {
-		return err.Error(), nil
+		return err.Error(), nil, nil
 	}
 	tLR := time.Since(t0)
 	t0 = time.Now()
@@ -335,9 +336,9 @@ func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, build int64
 	sm := storedModel{Outcome: "converted", Features: cols, GBDT: gb, Platt: platt, Evaluation: ev, TrainedAt: m.Now().UTC(), Build: build}
 	js, err := json.Marshal(sm)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return "", s.SetMeta(ctx, "propensity_model", string(js))
+	return "", &sm, s.SetMeta(ctx, "propensity_model", string(js))
 }
 
 // gbRows caps the rows that fit the boosted trees and lrRows those that fit
@@ -358,6 +359,15 @@ func spaced(n, most int) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// predict returns the calibrated probabilities of the rows of d.
+func (sm *storedModel) predict(d *propensity.Data) []float64 {
+	p := sm.GBDT.Predict(d)
+	for i, v := range p {
+		p[i] = sm.Platt.Apply(v)
+	}
+	return p
 }
 
 // loadModel reads the stored propensity model.

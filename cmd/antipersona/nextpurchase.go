@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/duckdb"
+	"github.com/antipersona/antipersona/features"
+	"github.com/antipersona/antipersona/persona"
+	"github.com/antipersona/antipersona/propensity"
+)
+
+// nextFeatures are the behaviour features the next-purchase model reads
+// besides the lead-time traits: what a contact who has not bought did so
+// far. Order features are left out (constant for contacts who have not
+// bought), and so are the CLV predictions (the build's own, from the
+// future of the training date).
+var nextFeatures = []string{"tenure_days", "events", "days_since_last_activity", "sessions", "page_views",
+	"time_on_site_seconds", "product_views", "cart_adds", "wishlist_adds", "checkouts_started", "email_opens",
+	"email_clicks", "signups", "webinars_registered", "webinars_attended", "trials_started", "engagement_score",
+	"tickets", "reviews", "review_score", "survey_answers", "touches", "acquisition_cost", "contact_cost"}
+
+// nextPurchase is the next-purchase model's result: per row of the
+// build's contacts, the probability that a contact who has not bought
+// makes a first purchase within Window days (NaN for buyers).
+type nextPurchase struct {
+	Q []float64
+	// PriorQ is the same for the traits before their latest change (NaN
+	// for buyers and contacts whose traits never changed).
+	PriorQ []float64
+	Window int
+	// Train, Positives: the contacts it learnt from and how many bought.
+	Train, Positives int
+	AUC              float64 // on the training rows' cross-validation holdout (NaN when unknown)
+}
+
+// trainNextPurchase learns, from the shop's own history, who among the
+// contacts who have not bought makes a first purchase soon: it computes
+// the behaviour features as of window days before the build's as-of date
+// (t0), labels the contacts who had not bought by t0 by whether they
+// bought by the as-of date, fits gradient-boosted trees on their traits
+// (as known on the as-of date) and behaviour on t0, and scores today's
+// contacts who have not bought on their traits and behaviour today. It returns nil and a
+// reason when the history is too short or too few bought.
+func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p features.Params, traits []antipersona.Trait, pr *personaResult, tv *traitVersions, window int) (*nextPurchase, string, error) {
+	t0 := p.AsOf.AddDate(0, 0, -window)
+	p0 := p
+	p0.AsOf = t0
+	var trs []antipersona.Trait
+	for _, t := range traits {
+		if !t.PII && t.Type != antipersona.TraitText && t.Type != antipersona.TraitIdentifier {
+			trs = append(trs, t)
+		}
+	}
+	sel := []string{"contact_id", "COALESCE(converted, false)", "first_seen_at"}
+	for _, t := range trs {
+		sel = append(sel, duckdb.QuoteIdent(t.Ident))
+	}
+	for _, f := range nextFeatures {
+		sel = append(sel, duckdb.QuoteIdent(f))
+	}
+	cols := make([]persona.Column, 0, len(trs)+len(nextFeatures))
+	for _, t := range trs {
+		cols = append(cols, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, 0))
+	}
+	for _, f := range nextFeatures {
+		cols = append(cols, persona.NewColumn(f, f, antipersona.TraitNumber, antipersona.DimensionBehavioural, 0))
+	}
+	at := make(map[string]int, len(pr.ids))
+	for i, id := range pr.ids {
+		at[id] = i
+	}
+	var y []bool
+	var seen []time.Time
+	cut := t0.AddDate(0, 0, 1)
+	var rows int
+	add := func(v []any) {
+		for c := range cols {
+			growColumn(&cols[c])
+			setValue(&cols[c], rows, v[3+c])
+		}
+		rows++
+	}
+	// The contacts known on t0 who had not bought by then: did they buy
+	// by the as-of date?
+	// Traits are taken as known today (who the contact is), behaviour as
+	// it was on t0: a contact whose traits changed and who bought since
+	// teaches the model what the new traits are worth.
+	sel0 := []string{"h.contact_id", "COALESCE(h.converted, false)", "h.first_seen_at"}
+	for _, t := range trs {
+		sel0 = append(sel0, "f."+duckdb.QuoteIdent(t.Ident))
+	}
+	for _, f := range nextFeatures {
+		sel0 = append(sel0, "h."+duckdb.QuoteIdent(f))
+	}
+	q0 := "SELECT " + strings.Join(sel0, ", ") + " FROM (" + features.SQL(p0) + ") h JOIN features f USING (contact_id) ORDER BY h.contact_id"
+	err := s.Scan(ctx, q0, func(v []any) error {
+		first, ok := v[2].(time.Time)
+		row, known := at[v[0].(string)]
+		if v[1] == true || !ok || !first.Before(cut) || !known {
+			return nil
+		}
+		add(v)
+		y = append(y, pr.in.y[row])
+		seen = append(seen, first)
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("features %d days before: %w", window, err)
+	}
+	n0 := rows
+	pos := 0
+	for _, v := range y {
+		if v {
+			pos++
+		}
+	}
+	if pos < 20 || n0-pos < 20 {
+		return nil, fmt.Sprintf("%d of %d contacts who had not bought %d days earlier bought since: too few to learn from", pos, n0, window), nil
+	}
+	// Today's contacts, scored with the same columns (one table, so that
+	// categories get the same codes).
+	// Contacts whose traits changed are scored a second time with their
+	// traits before the change and today's behaviour.
+	var score, prior []int
+	q1 := "SELECT " + strings.Join(sel, ", ") + " FROM features ORDER BY contact_id"
+	err = s.Scan(ctx, q1, func(v []any) error {
+		row, known := at[v[0].(string)]
+		if !known {
+			return nil
+		}
+		add(v)
+		y = append(y, false)
+		t, _ := v[2].(time.Time)
+		seen = append(seen, t)
+		score = append(score, row)
+		if old, ok := tv.byID[v[0].(string)]; ok && !pr.in.y[row] {
+			w := slices.Clone(v)
+			for c, tr := range trs {
+				if k, ok := tv.index[tr.Ident]; ok {
+					w[3+c] = old.vals[k]
+				}
+			}
+			add(w)
+			y = append(y, false)
+			seen = append(seen, t)
+			score = append(score, -1)
+			prior = append(prior, row)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	in := modelInputFromColumns(cols, y, seen)
+	train := make([]int, n0)
+	for i := range train {
+		train[i] = i
+	}
+	gb, err := propensity.FitGBDT(in.d.Subset(train), y[:n0], propensity.GBDTOptions{})
+	if err != nil {
+		return nil, err.Error(), nil
+	}
+	rest := make([]int, rows-n0)
+	for i := range rest {
+		rest[i] = n0 + i
+	}
+	pred := gb.Predict(in.d.Subset(rest))
+	np := &nextPurchase{Q: make([]float64, len(pr.ids)), PriorQ: make([]float64, len(pr.ids)), Window: window, Train: n0, Positives: pos, AUC: math.NaN()}
+	for i := range np.Q {
+		np.Q[i], np.PriorQ[i] = math.NaN(), math.NaN()
+	}
+	k := 0
+	for i, row := range score {
+		switch {
+		case row < 0:
+			np.PriorQ[prior[k]] = pred[i]
+			k++
+		case !pr.in.y[row]:
+			np.Q[row] = pred[i]
+		}
+	}
+	return np, "", nil
+}
+
+// traitVersions are the contacts whose traits changed since the previous
+// build (versions ingested with --valid-from; since they were first known
+// when there is no previous build), with the start of the latest version
+// valid on the as-of date and the trait values valid on the previous
+// build's as-of date.
+type traitVersions struct {
+	idents []string       // the traits read, in the order of vals
+	index  map[string]int // ident → position in vals
+	byID   map[string]traitVersion
+}
+
+type traitVersion struct {
+	since time.Time
+	vals  []any
+}
+
+// readTraitVersions reads the trait versions of the contacts between the
+// as-of dates prior (zero: as first known) and asOf (the traits that are
+// not personal data or free text).
+func readTraitVersions(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, asOf, prior time.Time) (*traitVersions, error) {
+	tv := &traitVersions{index: map[string]int{}, byID: map[string]traitVersion{}}
+	for _, t := range traits {
+		if !t.PII && t.Type != antipersona.TraitText && t.Type != antipersona.TraitIdentifier {
+			tv.index[t.Ident] = len(tv.idents)
+			tv.idents = append(tv.idents, t.Ident)
+		}
+	}
+	err := s.TraitsBefore(ctx, tv.idents, asOf, prior, func(id string, since time.Time, vals []any) error {
+		tv.byID[id] = traitVersion{since: since, vals: slices.Clone(vals)}
+		return nil
+	})
+	return tv, err
+}

@@ -1,0 +1,147 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/antipersona/antipersona"
+)
+
+// Identifiers are a contact's personal identifiers, as stored (latest
+// values): what audiences are matched on. Empty when unknown.
+type Identifiers struct {
+	Email, Phone, FirstName, LastName, Country, PostalCode string
+}
+
+// identifierTraits maps trait identifiers to the Identifiers field they
+// fill.
+var identifierTraits = map[string]string{
+	"first_name": "first", "firstname": "first", "given_name": "first", "imie": "first",
+	"last_name": "last", "lastname": "last", "surname": "last", "family_name": "last", "nazwisko": "last",
+	"country": "country", "country_code": "country", "kraj": "country",
+	"postal_code": "zip", "zip": "zip", "zip_code": "zip", "postcode": "zip", "kod_pocztowy": "zip",
+}
+
+// ContactIdentifiers calls fn with the identifiers of every contact, by
+// contact id. Personal data: callers hash it before it leaves the
+// process and never log it.
+func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids Identifiers) error) error {
+	traits, err := s.Traits(ctx)
+	if err != nil {
+		return err
+	}
+	var extra []antipersona.Trait
+	var fields []string
+	for _, t := range traits {
+		if f, ok := identifierTraits[t.Ident]; ok {
+			extra = append(extra, t)
+			fields = append(fields, f)
+		}
+	}
+	cols := []string{"email", "phone"}
+	for _, t := range extra {
+		cols = append(cols, t.Ident)
+	}
+	sel := make([]string, len(cols))
+	for i, c := range cols {
+		q := quoteIdent(c)
+		sel[i] = "CAST(arg_max(" + q + ", COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + q + " IS NOT NULL) AS VARCHAR)"
+	}
+	q := "SELECT contact_id, " + strings.Join(sel, ", ") + " FROM contacts GROUP BY contact_id ORDER BY contact_id"
+	return s.Scan(ctx, q, func(v []any) error {
+		str := func(i int) string { x, _ := v[i].(string); return x }
+		ids := Identifiers{Email: str(1), Phone: str(2)}
+		for i, f := range fields {
+			val := str(3 + i)
+			switch f {
+			case "first":
+				ids.FirstName = val
+			case "last":
+				ids.LastName = val
+			case "country":
+				ids.Country = val
+			case "zip":
+				ids.PostalCode = val
+			}
+		}
+		return fn(v[0].(string), ids)
+	})
+}
+
+// AudienceExport records one export of an audience.
+type AudienceExport struct {
+	Name        string    `json:"name"`
+	ExportedAt  time.Time `json:"exported_at"`
+	Build       int64     `json:"build"`
+	Format      string    `json:"format"`
+	Filter      string    `json:"filter"`
+	Members     int64     `json:"members"`
+	Added       int64     `json:"added"`
+	Removed     int64     `json:"removed"`
+	Incremental bool      `json:"incremental"`
+	File        string    `json:"file,omitempty"`
+}
+
+// AudienceMembers returns the members (contact ids, sorted) of the last
+// export of the audience name, and whether it was exported before.
+func (s *Store) AudienceMembers(ctx context.Context, name string) ([]string, bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM audience_exports WHERE name = ?", name).Scan(&n); err != nil {
+		return nil, false, fmt.Errorf("read audience %q: %w", name, err)
+	}
+	var out []string
+	err := s.Scan(ctx, "SELECT contact_id FROM audience_members WHERE name = "+quoteLit(name)+" ORDER BY contact_id", func(v []any) error {
+		out = append(out, v[0].(string))
+		return nil
+	})
+	return out, n > 0, err
+}
+
+// RecordAudience records an export of audience e.Name whose members are
+// now members, in one transaction.
+func (s *Store) RecordAudience(ctx context.Context, e AudienceExport, members []string) error {
+	members = append([]string(nil), members...)
+	sort.Strings(members)
+	w := spoolSize(len(members), 24)
+	for _, m := range members {
+		w.str(e.Name)
+		w.str(m)
+		w.end()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM audience_members WHERE name = ?", e.Name); err != nil {
+		return fmt.Errorf("record audience: %w", err)
+	}
+	if err := s.insertSpool(ctx, tx, "audience_members", "name VARCHAR, contact_id VARCHAR", w); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO audience_exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.Name, e.ExportedAt.UTC(), e.Build,
+		e.Format, e.Filter, e.Members, e.Added, e.Removed, e.Incremental, nullStr(e.File)); err != nil {
+		return fmt.Errorf("record audience: %w", err)
+	}
+	return tx.Commit()
+}
+
+// AudienceExports returns every recorded export, oldest first.
+func (s *Store) AudienceExports(ctx context.Context) ([]AudienceExport, error) {
+	var out []AudienceExport
+	err := s.Scan(ctx, "SELECT name, exported_at, build_id, format, filter, members, added, removed, incremental, file FROM audience_exports ORDER BY exported_at, name", func(v []any) error {
+		e := AudienceExport{Name: v[0].(string), Format: v[3].(string), Filter: v[4].(string), Incremental: v[8] == true}
+		e.ExportedAt, _ = v[1].(time.Time)
+		e.Build, _ = v[2].(int64)
+		e.Members, _ = v[5].(int64)
+		e.Added, _ = v[6].(int64)
+		e.Removed, _ = v[7].(int64)
+		e.File, _ = v[9].(string)
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
