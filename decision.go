@@ -49,7 +49,7 @@ const (
 	ReasonFirstPurchase    = "first_purchase"    // change: bought for the first time since the previous build
 	ReasonBoughtAgain      = "bought_again"      // change: ordered again since the previous build
 	ReasonTraitChanged     = "trait_changed"     // change: a trait changed (Reason.Trait, From, To)
-	ReasonLeftNegative     = "left_negative"     // change: no longer a member of a negative persona
+	ReasonLeftNegative     = "left_negative_persona"   // change: no longer a member of a negative persona
 	ReasonJoinedNegative   = "joined_negative"   // change: became a member of a negative persona
 	ReasonValueRose        = "value_rose"        // change: the expected value rose
 	ReasonValueFell        = "value_fell"        // change: the expected value fell
@@ -59,6 +59,12 @@ const (
 	ReasonPersonaThreshold = "persona_threshold" // negative persona member whose margin does not cover (1 + activate_roi) × its cost
 	ReasonUnchanged        = "unchanged"         // excluded before and nothing about the contact changed: still excluded
 )
+
+// ReasonCodes lists every reason code, for catalogs of their wording.
+var ReasonCodes = []string{ReasonCustomer, ReasonProspect, ReasonEVHigh, ReasonEVPositive, ReasonEVNegative, ReasonNegativePersona,
+	ReasonNegativeKind, ReasonStillEngaged, ReasonNoCost, ReasonFirstPurchase, ReasonBoughtAgain, ReasonTraitChanged,
+	ReasonLeftNegative, ReasonJoinedNegative, ReasonValueRose, ReasonValueFell, ReasonStoppedBuying, ReasonPolicyChanged,
+	ReasonNewContact, ReasonPersonaThreshold, ReasonUnchanged}
 
 // Reason is one reason of a decision or of a change. Code is one of the
 // Reason constants; the other fields are set when the code uses them.

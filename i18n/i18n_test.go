@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/antipersona/antipersona"
 )
 
 // pluralForms are the CLDR cardinal plural categories of each language, as
@@ -270,4 +272,22 @@ func ExampleLocalizer() {
 	// 22 kontakty
 	// "12\u00a0345,50\u00a0zł"
 	// 21,3%
+}
+
+// TestReasonCodes: every reason code a decision or a change can carry has
+// its wording in every language, as do the actions.
+func TestReasonCodes(t *testing.T) {
+	for _, lang := range Supported() {
+		l := MustNew(lang)
+		for _, c := range antipersona.ReasonCodes {
+			if !l.Has("reason." + c) {
+				t.Errorf("%s: no reason.%s", lang, c)
+			}
+		}
+		for _, a := range antipersona.Actions {
+			if !l.Has("action." + string(a)) {
+				t.Errorf("%s: no action.%s", lang, a)
+			}
+		}
+	}
 }

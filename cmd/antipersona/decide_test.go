@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/decide"
+	"github.com/antipersona/antipersona/i18n"
+	"github.com/antipersona/antipersona/internal/browser"
 )
 
 // TestChangesReinstated builds a generated shop as of the end of period 1
@@ -68,6 +72,19 @@ func TestChangesReinstated(t *testing.T) {
 			firstOrder[r[1]] = ts
 		}
 	}
+	// Structured survey answers become traits survey_<question>, valid
+	// from the day of the answer: the answers of period 2.
+	answered := map[string]map[string]string{}
+	for _, r := range readCSVFile(t, filepath.Join(res.Data, "surveys.csv"))[1:] {
+		ts, err := time.Parse(time.RFC3339, r[5])
+		if err != nil || !ts.After(p1.AddDate(0, 0, 1)) {
+			continue
+		}
+		if answered[r[0]] == nil {
+			answered[r[0]] = map[string]string{}
+		}
+		answered[r[0]]["survey_"+r[1]] = r[3]
+	}
 	oldTraits := readCSVByID(t, filepath.Join(res.Data, "contacts.csv"))
 	newTraits := readCSVByID(t, filepath.Join(res.Data, "contacts_period2.csv"))
 	sameValue := func(got, want string) bool {
@@ -94,6 +111,12 @@ func TestChangesReinstated(t *testing.T) {
 				}
 			case antipersona.ReasonTraitChanged:
 				explained = true
+				if strings.HasPrefix(r.Trait, "survey_") {
+					if a, ok := answered[c.ContactID][r.Trait]; !ok || !sameValue(r.To, a) {
+						t.Errorf("%s: %s changed to %q; the answers of period 2 say %q", c.ContactID, r.Trait, r.To, a)
+					}
+					break
+				}
 				nv, ok := newTraits[c.ContactID]
 				if !ok || !sameValue(r.To, nv[r.Trait]) || !sameValue(r.From, oldTraits[c.ContactID][r.Trait]) {
 					t.Errorf("%s: %s changed %q → %q; the files say %q → %q", c.ContactID, r.Trait, r.From, r.To, oldTraits[c.ContactID][r.Trait], nv[r.Trait])
@@ -141,5 +164,54 @@ func TestChangesReinstated(t *testing.T) {
 	}
 	if _, _, code := run(t, "-w", res.Workspace, "explain", "NOPE"); code == 0 {
 		t.Error("explain of an unknown contact succeeded")
+	}
+	checkReports(t, res.Workspace)
+}
+
+// checkReports writes the report of the workspace in every language
+// (rendering fails on any untranslated label) and loads each in headless
+// Chromium: no request may leave the page, and every persona card,
+// negative card and section must be visible with charts.
+func checkReports(t *testing.T, ws string) {
+	var listing struct {
+		Personas []struct {
+			Kind string `json:"kind"`
+		} `json:"personas"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "personas", "--json")), &listing); err != nil {
+		t.Fatal(err)
+	}
+	pos, neg := 0, 0
+	for _, p := range listing.Personas {
+		if p.Kind == "negative" {
+			neg++
+		} else {
+			pos++
+		}
+	}
+	dir := t.TempDir()
+	pages := map[string][]byte{}
+	for _, lang := range i18n.Supported() {
+		path := filepath.Join(dir, "report."+lang+".html")
+		mustRun(t, "-w", ws, "report", "--lang", lang, "--out", path)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(`src="http`)) || bytes.Contains(b, []byte(`href="http`)) {
+			t.Errorf("%s: the report refers to an outside resource", lang)
+		}
+		pages["/report."+lang+".html"] = b
+	}
+	if !browser.Available() {
+		t.Logf("Chromium not installed (%s): the reports were not loaded in a browser", browser.Chromium)
+		return
+	}
+	doms := browser.Load(t, pages, browser.Artifacts(t))
+	for _, lang := range i18n.Supported() {
+		dom := doms["/report."+lang+".html"]
+		if dom.Lang != lang || dom.Personas != pos || dom.Negatives != neg || dom.Sections != 10 || dom.Charts < pos+neg+8 {
+			t.Errorf("%s report: %+v; want %d persona cards, %d negative cards, 10 sections, charts", lang, dom, pos, neg)
+		}
 	}
 }

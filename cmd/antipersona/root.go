@@ -170,6 +170,8 @@ A workspace is a folder with antipersona.yaml and an embedded store.`,
 		m.explainCommand(),
 		m.changesCommand(),
 		m.audienceCommand(),
+		m.budgetCommand(),
+		m.reportCommand(),
 		m.generateCommand(),
 		m.demoCommand(),
 	)
