@@ -37,27 +37,27 @@ func (a Action) Excluded() bool { return a == ActionExclude || a == ActionOrgani
 // Reason codes of a decision (Reason.Code) and of a change between two
 // builds (Change.Reasons).
 const (
-	ReasonCustomer         = "customer"          // has bought: the value is the predicted CLV
-	ReasonProspect         = "prospect"          // has not bought: the value is probability × a customer's value
-	ReasonEVHigh           = "ev_high"           // expected value at least the activation threshold
-	ReasonEVPositive       = "ev_positive"       // expected value between zero and the activation threshold
-	ReasonEVNegative       = "ev_negative"       // expected value below the exclusion threshold
-	ReasonNegativePersona  = "negative_persona"  // member of a negative persona (Reason.Persona)
-	ReasonNegativeKind     = "negative_kind"     // meets a negative kind's definition by behaviour (Reason.Kind)
-	ReasonStillEngaged     = "still_engaged"     // active lately: engage organically
-	ReasonNoCost           = "no_cost_data"      // the shop has no contact costs: decided on probability alone
-	ReasonFirstPurchase    = "first_purchase"    // change: bought for the first time since the previous build
-	ReasonBoughtAgain      = "bought_again"      // change: ordered again since the previous build
-	ReasonTraitChanged     = "trait_changed"     // change: a trait changed (Reason.Trait, From, To)
-	ReasonLeftNegative     = "left_negative_persona"   // change: no longer a member of a negative persona
-	ReasonJoinedNegative   = "joined_negative"   // change: became a member of a negative persona
-	ReasonValueRose        = "value_rose"        // change: the expected value rose
-	ReasonValueFell        = "value_fell"        // change: the expected value fell
-	ReasonStoppedBuying    = "stopped_buying"    // change: the probability of being alive fell
-	ReasonPolicyChanged    = "policy_changed"    // change: the configuration changed between the builds
-	ReasonNewContact       = "new_contact"       // change: not in the previous build
-	ReasonPersonaThreshold = "persona_threshold" // negative persona member whose margin does not cover (1 + activate_roi) × its cost
-	ReasonUnchanged        = "unchanged"         // excluded before and nothing about the contact changed: still excluded
+	ReasonCustomer         = "customer"              // has bought: the value is the predicted CLV
+	ReasonProspect         = "prospect"              // has not bought: the value is probability × a customer's value
+	ReasonEVHigh           = "ev_high"               // expected value at least the activation threshold
+	ReasonEVPositive       = "ev_positive"           // expected value between zero and the activation threshold
+	ReasonEVNegative       = "ev_negative"           // expected value below the exclusion threshold
+	ReasonNegativePersona  = "negative_persona"      // member of a negative persona (Reason.Persona)
+	ReasonNegativeKind     = "negative_kind"         // meets a negative kind's definition by behaviour (Reason.Kind)
+	ReasonStillEngaged     = "still_engaged"         // active lately: engage organically
+	ReasonNoCost           = "no_cost_data"          // the shop has no contact costs: decided on probability alone
+	ReasonFirstPurchase    = "first_purchase"        // change: bought for the first time since the previous build
+	ReasonBoughtAgain      = "bought_again"          // change: ordered again since the previous build
+	ReasonTraitChanged     = "trait_changed"         // change: a trait changed (Reason.Trait, From, To)
+	ReasonLeftNegative     = "left_negative_persona" // change: no longer a member of a negative persona
+	ReasonJoinedNegative   = "joined_negative"       // change: became a member of a negative persona
+	ReasonValueRose        = "value_rose"            // change: the expected value rose
+	ReasonValueFell        = "value_fell"            // change: the expected value fell
+	ReasonStoppedBuying    = "stopped_buying"        // change: the probability of being alive fell
+	ReasonPolicyChanged    = "policy_changed"        // change: the configuration changed between the builds
+	ReasonNewContact       = "new_contact"           // change: not in the previous build
+	ReasonPersonaThreshold = "persona_threshold"     // negative persona member whose margin does not cover (1 + activate_roi) × its cost
+	ReasonUnchanged        = "unchanged"             // excluded before and nothing about the contact changed: still excluded
 )
 
 // ReasonCodes lists every reason code, for catalogs of their wording.

@@ -18,11 +18,11 @@ func TestCompare(t *testing.T) {
 	a := Snapshot{
 		Build: antipersona.Build{ID: 1, ConfigHash: "h"},
 		Contacts: []antipersona.ContactSnapshot{
-			snap("c1", antipersona.ActionExclude, false, 0, -10, []string{"n1"}),            // buys: reinstated
+			snap("c1", antipersona.ActionExclude, false, 0, -10, []string{"n1"}),             // buys: reinstated
 			snap("c2", antipersona.ActionOrganicOnly, false, 0, -5, []string{"n1"}, "mimic"), // trait changed, left n1 and the kind
 			snap("c3", antipersona.ActionExclude, false, 0, -5, []string{"n2"}),              // still excluded
-			snap("c4", antipersona.ActionMaintain, true, 3, 50, nil),                        // stops buying: newly excluded
-			snap("c5", antipersona.ActionNurture, false, 0, 5, nil),                         // gone
+			snap("c4", antipersona.ActionMaintain, true, 3, 50, nil),                         // stops buying: newly excluded
+			snap("c5", antipersona.ActionNurture, false, 0, 5, nil),                          // gone
 		},
 		Personas: []PersonaInfo{
 			{ID: "n1", Name: "Webinar", Kind: "negative", NegativeKind: "mimic", Key: "k1", Size: 2, TargetRate: 0.6, Lift: 3},
