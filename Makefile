@@ -15,7 +15,7 @@ demo:
 
 # Benchmarks: see BENCHMARKS.md for the figures and the large-scale runs.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./ingest/ ./generate/ ./duckdb/ ./features/ ./subgroup/ ./cluster/ ./clv/ ./propensity/ ./cmd/antipersona/
+	$(GO) test -run '^$$' -bench . -benchmem ./ingest/ ./generate/ ./duckdb/ ./features/ ./subgroup/ ./cluster/ ./clv/ ./propensity/ ./decide/ ./budget/ ./cmd/antipersona/
 
 # Run each fuzz target briefly.
 fuzz:
@@ -29,7 +29,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzSpoolString -fuzztime 30s ./duckdb/
 
 docs:
-	$(GO) generate ./features ./ingest ./segments ./persona
+	$(GO) generate ./features ./ingest ./segments ./persona ./decide
 
 clean:
 	rm -rf bin antipersona-demo

@@ -45,7 +45,6 @@ const (
 	ReasonNegativePersona  = "negative_persona"      // member of a negative persona (Reason.Persona)
 	ReasonNegativeKind     = "negative_kind"         // meets a negative kind's definition by behaviour (Reason.Kind)
 	ReasonStillEngaged     = "still_engaged"         // active lately: engage organically
-	ReasonNoCost           = "no_cost_data"          // the shop has no contact costs: decided on probability alone
 	ReasonFirstPurchase    = "first_purchase"        // change: bought for the first time since the previous build
 	ReasonBoughtAgain      = "bought_again"          // change: ordered again since the previous build
 	ReasonTraitChanged     = "trait_changed"         // change: a trait changed (Reason.Trait, From, To)
@@ -55,16 +54,15 @@ const (
 	ReasonValueFell        = "value_fell"            // change: the expected value fell
 	ReasonStoppedBuying    = "stopped_buying"        // change: the probability of being alive fell
 	ReasonPolicyChanged    = "policy_changed"        // change: the configuration changed between the builds
-	ReasonNewContact       = "new_contact"           // change: not in the previous build
 	ReasonPersonaThreshold = "persona_threshold"     // negative persona member whose margin does not cover (1 + activate_roi) × its cost
 	ReasonUnchanged        = "unchanged"             // excluded before and nothing about the contact changed: still excluded
 )
 
 // ReasonCodes lists every reason code, for catalogs of their wording.
 var ReasonCodes = []string{ReasonCustomer, ReasonProspect, ReasonEVHigh, ReasonEVPositive, ReasonEVNegative, ReasonNegativePersona,
-	ReasonNegativeKind, ReasonStillEngaged, ReasonNoCost, ReasonFirstPurchase, ReasonBoughtAgain, ReasonTraitChanged,
+	ReasonNegativeKind, ReasonStillEngaged, ReasonFirstPurchase, ReasonBoughtAgain, ReasonTraitChanged,
 	ReasonLeftNegative, ReasonJoinedNegative, ReasonValueRose, ReasonValueFell, ReasonStoppedBuying, ReasonPolicyChanged,
-	ReasonNewContact, ReasonPersonaThreshold, ReasonUnchanged}
+	ReasonPersonaThreshold, ReasonUnchanged}
 
 // Reason is one reason of a decision or of a change. Code is one of the
 // Reason constants; the other fields are set when the code uses them.

@@ -6,14 +6,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestAudienceExports builds a small shop as of period 1, exports its
@@ -164,8 +167,85 @@ func TestAudienceExports(t *testing.T) {
 	if posted != len(full2) {
 		t.Errorf("webhook received %d rows, want %d", posted, len(full2))
 	}
+	checkBudget(t, ws, data)
+
 	var list []struct{ Name string }
 	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "audience", "list", "--json")), &list); err != nil || len(list) < 6 {
 		t.Errorf("audience list: %v %v", list, err)
 	}
+}
+
+// checkBudget checks that the budget of the workspace's last build adds
+// up: the total is the marketing spend in costs.csv up to the as-of date
+// (summed here from the file), allocated plus unallocated is the total,
+// the decisions (one per contact), the channels and the campaigns each
+// split the allocated spend, the allocation agrees with the features'
+// acquisition_cost + contact_cost, and the what-if removes exactly the
+// excluded contacts' spend and revenue.
+func checkBudget(t *testing.T, ws, data string) {
+	var r budgetReport
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "budget", "--json")), &r); err != nil {
+		t.Fatal(err)
+	}
+	near := func(what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Errorf("budget: %s %.6f, want %.6f", what, got, want)
+		}
+	}
+	end := r.Build.AsOf.Format(time.DateOnly)
+	var fromFile float64
+	for _, row := range readCSVFile(t, filepath.Join(data, "costs.csv"))[1:] {
+		if row[5] == "support" || row[3] > end {
+			continue
+		}
+		v, err := strconv.ParseFloat(row[4], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromFile += v
+	}
+	near("total spend against costs.csv", r.TotalSpend, fromFile)
+	near("allocated + unallocated", r.AllocatedSpend+r.UnallocatedSpend, r.TotalSpend)
+	sum := func(rows []budgetRow, keep func(budgetRow) bool) (spend, revenue float64) {
+		for _, x := range rows {
+			if keep(x) {
+				spend += x.Spend
+				revenue += x.Revenue
+			}
+		}
+		return
+	}
+	actions, _ := sum(r.Groups, func(x budgetRow) bool { return x.Kind == "action" })
+	near("spend by decision", actions, r.AllocatedSpend)
+	channels, _ := sum(r.Channels, func(budgetRow) bool { return true })
+	near("spend by channel", channels, r.AllocatedSpend)
+	campaigns, _ := sum(r.Campaigns, func(budgetRow) bool { return true })
+	near("spend by campaign", campaigns, r.AllocatedSpend)
+	var features float64
+	for _, row := range readCSVByID(t, writeFeatures(t, ws)) {
+		a, _ := strconv.ParseFloat(row["acquisition_cost"], 64)
+		c, _ := strconv.ParseFloat(row["contact_cost"], 64)
+		features += a + c
+	}
+	near("allocated against the features' acquisition_cost + contact_cost", r.AllocatedSpend, features)
+	saved, lost := sum(r.Groups, func(x budgetRow) bool { return x.Kind == "action" && (x.Name == "exclude" || x.Name == "organic_only") })
+	near("what-if saved", r.WhatIf.Saved, saved)
+	near("what-if lost revenue", r.WhatIf.LostRevenue, lost)
+	if !(r.WhatIf.LostRevenueLow <= r.WhatIf.LostRevenue && r.WhatIf.LostRevenue <= r.WhatIf.LostRevenueHigh) {
+		t.Errorf("what-if interval [%.2f, %.2f] does not hold %.2f", r.WhatIf.LostRevenueLow, r.WhatIf.LostRevenueHigh, r.WhatIf.LostRevenue)
+	}
+	if r.WhatIf.ROIBefore == nil || r.WhatIf.ROIAfter == nil {
+		t.Fatal("what-if without ROI")
+	}
+	near("ROI before", *r.WhatIf.ROIBefore, (r.Total.Revenue-r.TotalSpend)/r.TotalSpend)
+	near("ROI after", *r.WhatIf.ROIAfter, (r.Total.Revenue-lost-(r.TotalSpend-saved))/(r.TotalSpend-saved))
+}
+
+// writeFeatures exports the features of the workspace's last build as CSV
+// and returns the file.
+func writeFeatures(t *testing.T, ws string) string {
+	path := filepath.Join(t.TempDir(), "features.csv")
+	mustRun(t, "-w", ws, "features", "--format", "csv", "--out", path)
+	return path
 }

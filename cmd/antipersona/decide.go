@@ -104,12 +104,12 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 		}
 	}
 	for k, kind := range pr.kinds {
-		// For a prospect, the kinds defined by profit below zero say only
-		// that it has cost money and not bought yet, which its expected
-		// value already weighs.
-		byProfit := kind.Name == "unprofitable" || kind.Name == "expensive_lead"
+		// For a prospect, the kinds defined by profit below zero or by not
+		// having converted say only that it has cost money and not bought
+		// yet, which its expected value already weighs.
+		notYet := kind.Name == "unprofitable" || kind.Name == "expensive_lead" || kind.Name == "low_converter"
 		for row, in := range pr.targets[k] {
-			if in && (cs[row].Buyer || !byProfit) {
+			if in && (cs[row].Buyer || !notYet) {
 				cs[row].Negatives = append(cs[row].Negatives, decide.Membership{Name: kind.Label, Kind: kind.Name, Handling: kind.Handle})
 				snaps[row].Kinds = append(snaps[row].Kinds, kind.Name)
 			}
@@ -688,13 +688,13 @@ func reasonText(r antipersona.Reason, currency string) string {
 	case antipersona.ReasonEVPositive:
 		return fmt.Sprintf("expected value %.2f %s", r.Value, currency)
 	case antipersona.ReasonEVHigh:
-		return fmt.Sprintf("expected value %.2f %s: margin at least (1 + decisions.activate_roi) × the contact cost", r.Value, currency)
+		return fmt.Sprintf("expected value %.2f %s: pays back (1 + decisions.activate_roi) × the contact cost, probability at least activate_lift × the mean prospect's", r.Value, currency)
 	case antipersona.ReasonStillEngaged:
 		return fmt.Sprintf("still engaged: active %.0f days ago", r.Value)
 	case antipersona.ReasonPersonaThreshold:
-		return fmt.Sprintf("expected value %.2f %s, but a negative persona: nurture, no paid activation", r.Value, currency)
-	case antipersona.ReasonNoCost:
-		return "no contact costs in the data: decided on the probability against the base rate"
+		return fmt.Sprintf("expected value %.2f %s: not enough for a negative persona to keep paid budget (decisions.activate_roi, keep_lift)", r.Value, currency)
+	case antipersona.ReasonUnchanged:
+		return "excluded before, and nothing about the contact changed since"
 	case antipersona.ReasonFirstPurchase:
 		return fmt.Sprintf("first purchase (%.0f orders now)", r.Value)
 	case antipersona.ReasonBoughtAgain:

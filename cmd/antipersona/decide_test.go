@@ -201,7 +201,7 @@ func checkReports(t *testing.T, ws string) {
 		if bytes.Contains(b, []byte(`src="http`)) || bytes.Contains(b, []byte(`href="http`)) {
 			t.Errorf("%s: the report refers to an outside resource", lang)
 		}
-		pages["/report."+lang+".html"] = b
+		pages["/shop-report."+lang+".html"] = b
 	}
 	if !browser.Available() {
 		t.Logf("Chromium not installed (%s): the reports were not loaded in a browser", browser.Chromium)
@@ -209,7 +209,7 @@ func checkReports(t *testing.T, ws string) {
 	}
 	doms := browser.Load(t, pages, browser.Artifacts(t))
 	for _, lang := range i18n.Supported() {
-		dom := doms["/report."+lang+".html"]
+		dom := doms["/shop-report."+lang+".html"]
 		if dom.Lang != lang || dom.Personas != pos || dom.Negatives != neg || dom.Sections != 10 || dom.Charts < pos+neg+8 {
 			t.Errorf("%s report: %+v; want %d persona cards, %d negative cards, 10 sections, charts", lang, dom, pos, neg)
 		}

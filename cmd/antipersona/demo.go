@@ -38,6 +38,7 @@ type demoResult struct {
 	Workspace string                `json:"workspace"`
 	Ingested  []fileReport          `json:"ingested"`
 	Builds    []duckdb.BuildSummary `json:"builds"`
+	Report    string                `json:"report"` // the HTML report of the last build
 }
 
 // printPredictionSummary prints the last build's CLV and propensity models
@@ -188,7 +189,24 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 				fmt.Fprintf(m.Stdout, "  %-50s %s (%.0f%% of them against %.0f%%)\n", q.Question, g.Description, 100*g.Rate, 100*g.BaseRate)
 			}
 		}
+		if err := m.printDemoDecisions(ctx, cfg, s); err != nil {
+			return res, err
+		}
+	}
+	// The report of the last build, in the workspace's language.
+	path, err := m.writeReport(ctx, cfg, s, cfg.Locale, filepath.Join(out, "report.html"))
+	if err != nil {
+		return res, err
+	}
+	res.Report = path
+	if !m.jsonOut {
+		fmt.Fprintf(m.Stdout, "\nThe report (one HTML file, open it in a browser or print it to PDF):\n  %s\n", path)
 		fmt.Fprintf(m.Stdout, "\nDone in %s. Next (with the binary from 'make build' on your PATH):\n", time.Since(start).Round(time.Second))
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s decide\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s changes\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s budget\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s audience export --name exclusions --action exclude,organic_only --format google --out exclusions.csv\n", res.Workspace)
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s report --lang pl --out raport.html\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s personas\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s audit\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s worksheet\n", res.Workspace)
@@ -266,5 +284,44 @@ func (m *Main) printDemoAudit(ctx context.Context, cfg config.Config, s *duckdb.
 			fmt.Fprintf(out, "  biggest buyer group it misses: %s (%.0f%% of all revenue, converting %.0f%%)\n", g.Description, 100*g.RevenueShare, 100*g.ConversionRate)
 		}
 	}
+	return nil
+}
+
+// printDemoDecisions prints the decisions of the last build, what changed
+// since the first and where the money went, in a few lines.
+func (m *Main) printDemoDecisions(ctx context.Context, cfg config.Config, s *duckdb.Store) error {
+	out := m.Stdout
+	dr, err := decisionReportOf(ctx, s, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nDecisions as of %s (antipersona decide):\n", dr.Build.AsOf.Format(time.DateOnly))
+	for _, a := range dr.Actions {
+		fmt.Fprintf(out, "  %-13s %6d contacts  expected value %12.0f %s\n", a.Action, a.Contacts, a.ExpectedValue, cfg.Currency)
+	}
+	ch, err := compareBuilds(ctx, s, 0, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nSince %s (antipersona changes): %d contacts reinstated, %d newly excluded", ch.From.AsOf.Format(time.DateOnly), len(ch.Reinstated), len(ch.NewlyExcluded))
+	if len(ch.ReinstatedReasons) > 0 {
+		var parts []string
+		for _, r := range ch.ReinstatedReasons {
+			parts = append(parts, fmt.Sprintf("%s %d", r.Code, r.Contacts))
+		}
+		fmt.Fprintf(out, " (reinstated: %s)", strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(out)
+	br, err := budgetReportOf(ctx, cfg, s)
+	if err != nil {
+		return err
+	}
+	w := br.WhatIf
+	share := 0.0
+	if br.Negatives.Share != nil {
+		share = *br.Negatives.Share
+	}
+	fmt.Fprintf(out, "\nBudget (antipersona budget): %.0f %s spent, %.0f%% of it on negative personas. Without paid budget for the %d contacts the decisions exclude: %.0f %s saved, %.0f %s of revenue lost (95%% interval %.0f to %.0f); ROI %s → %s\n",
+		br.TotalSpend, cfg.Currency, 100*share, w.Contacts, w.Saved, cfg.Currency, w.LostRevenue, cfg.Currency, w.LostRevenueLow, w.LostRevenueHigh, ratio(w.ROIBefore), ratio(w.ROIAfter))
 	return nil
 }

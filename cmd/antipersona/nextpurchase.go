@@ -158,11 +158,9 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 		return nil, "", err
 	}
 	in := modelInputFromColumns(cols, y, seen)
-	train := make([]int, n0)
-	for i := range train {
-		train[i] = i
-	}
-	gb, err := propensity.FitGBDT(in.d.Subset(train), y[:n0], propensity.GBDTOptions{})
+	// At most gbRows of them, evenly spaced, as the propensity model.
+	train := spaced(n0, gbRows)
+	gb, err := propensity.FitGBDT(in.d.Subset(train), propensity.Pick(y[:n0], train), propensity.GBDTOptions{})
 	if err != nil {
 		return nil, err.Error(), nil
 	}
