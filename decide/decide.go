@@ -71,8 +71,10 @@ package decide
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/antipersona/antipersona"
 )
@@ -266,10 +268,14 @@ func Decide(cs []Contact, p Policy) ([]antipersona.Decision, Summary) {
 	}
 	out := make([]antipersona.Decision, len(cs))
 	gains := make([]float64, len(cs))
+	parallel(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i], gains[i] = evaluate(&cs[i], p, &sum)
+		}
+	})
 	var pSum float64
 	var prospects int
 	for i := range cs {
-		out[i], gains[i] = evaluate(&cs[i], p, &sum)
 		if !cs[i].Buyer {
 			pSum += out[i].Probability
 			prospects++
@@ -278,10 +284,23 @@ func Decide(cs []Contact, p Policy) ([]antipersona.Decision, Summary) {
 	if prospects > 0 {
 		sum.ProspectRate = pSum / float64(prospects)
 	}
-	for i := range cs {
-		act(&out[i], gains[i], &cs[i], p, &sum)
-	}
+	parallel(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			act(&out[i], gains[i], &cs[i], p, &sum)
+		}
+	})
 	return out, sum
+}
+
+// parallel calls fn on contiguous parts of 0..n-1 on every core (one part
+// when n is small). The decisions of different contacts are independent.
+func parallel(n int, fn func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), max(1, n/10000))
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() { fn(n*k/parts, n*(k+1)/parts) })
+	}
+	wg.Wait()
 }
 
 // evaluate returns a contact's decision without its action: probability,

@@ -674,3 +674,82 @@ FROM e JOIN gone g USING (contact_id) GROUP BY e.name ORDER BY e.name`,
 	}
 	return out, nil
 }
+
+// sampledTables are the tables ScanSample narrows to a sample of contacts;
+// anonymous says the table's rows may name their contact only through an
+// identity (events, orders, returns).
+var sampledTables = []struct {
+	name      string
+	anonymous bool
+}{
+	{"contacts", false}, {"events", true}, {"orders", true}, {"returns", true},
+	{"costs", false}, {"touches", false}, {"survey_answers", false},
+}
+
+// ScanSample runs query as Scan does, on a sample of the contacts: every
+// table of contacts' data (contacts, events, orders, returns, touches,
+// survey answers, per-contact costs) is seen through a temporary view that
+// keeps the rows of the contacts whose id hashes to 0 modulo mod (about
+// 1/mod of them); campaign and channel spend stays whole. A query over
+// the features SQL then computes the features of the sample only, in
+// about 1/mod of the time; features that divide campaign spend over the
+// contacts touched (contact_cost) are not those of the whole data.
+func (s *Store) ScanSample(ctx context.Context, mod int, query string, fn func(vals []any) error) error {
+	if mod <= 1 {
+		return s.Scan(ctx, query, fn)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// The views live in the temp catalog, whose schema is also "main": the
+	// tables are named with the database's own catalog.
+	var db string
+	if err := conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&db); err != nil {
+		return err
+	}
+	db = quoteIdent(db)
+	keep := fmt.Sprintf("hash(contact_id) %% %d = 0", mod)
+	for _, t := range sampledTables {
+		where := keep
+		switch {
+		case t.anonymous:
+			where += " OR (contact_id IS NULL AND anonymous_id IN (SELECT anonymous_id FROM " + db + ".main.identities WHERE " + keep + "))"
+		case t.name == "costs":
+			where = "contact_id IS NULL OR " + where
+		}
+		q := "CREATE OR REPLACE TEMP VIEW " + t.name + " AS SELECT * FROM " + db + ".main." + t.name + " t WHERE " + where
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("sample %s: %w", t.name, err)
+		}
+	}
+	defer func() {
+		for _, t := range sampledTables {
+			conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS temp."+t.name)
+		}
+	}()
+	rows, err := conn.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := fn(vals); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

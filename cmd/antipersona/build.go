@@ -153,7 +153,7 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	}
 	m.logger.Debug("next-purchase model", "seconds", time.Since(t0).Seconds())
 	t0 = time.Now()
-	if err := m.buildDecisions(ctx, cfg, s, *b, pr, sm, np, tv); err != nil {
+	if err := m.buildDecisions(ctx, cfg, s, *b, pr, sm, np, tv, ci); err != nil {
 		return sum, fmt.Errorf("decisions: %w", err)
 	}
 	m.logger.Debug("decisions", "seconds", time.Since(t0).Seconds())

@@ -52,10 +52,27 @@ Builds are numbered as 'antipersona status' and 'build' print them.`,
 			if err != nil {
 				return err
 			}
+			from, err := loadSnapshotMeta(cmd.Context(), s, ch.From.ID)
+			if err != nil {
+				return err
+			}
+			now, err := loadSnapshotMeta(cmd.Context(), s, ch.To.ID)
+			if err != nil {
+				return err
+			}
 			if m.jsonOut {
-				return m.printJSON(ch)
+				return m.printJSON(struct {
+					*decide.Changes
+					FromSnapshot *snapshotMeta `json:"from_snapshot"`
+					ToSnapshot   *snapshotMeta `json:"to_snapshot"`
+				}{ch, from, now})
 			}
 			m.printChanges(ch, limit)
+			for _, x := range []*snapshotMeta{from, now} {
+				if x != nil {
+					m.printSnapshotModels(x)
+				}
+			}
 			return nil
 		},
 	}
@@ -234,4 +251,21 @@ func trimLabel(s string) string {
 		return string(r[:27]) + "…"
 	}
 	return s
+}
+
+// printSnapshotModels prints the models a build fitted, one line.
+func (m *Main) printSnapshotModels(x *snapshotMeta) {
+	var parts []string
+	if c := x.Models.CLV; c.Basis == "model" {
+		parts = append(parts, fmt.Sprintf("CLV %s on %d buyers", c.Model, c.Buyers))
+	} else {
+		parts = append(parts, "CLV: historic values")
+	}
+	if p := x.Models.Propensity; p != nil {
+		parts = append(parts, fmt.Sprintf("propensity %d trees, ROC AUC %.3f, trained %s", p.Trees, p.ROCAUC, p.TrainedAt.Format(time.RFC3339)))
+	}
+	if n := x.Models.NextPurchase; n != nil {
+		parts = append(parts, fmt.Sprintf("next purchase over %d days, learnt from %d contacts (%d bought)", n.WindowDays, n.TrainRows, n.Positives))
+	}
+	fmt.Fprintf(m.Stdout, "Build #%d models: %s\n", x.Build, strings.Join(parts, "; "))
 }

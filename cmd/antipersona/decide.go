@@ -32,24 +32,63 @@ func policy(cfg config.Config) decide.Policy {
 	return p
 }
 
-// decisionsMeta is what `decide` prints besides the counts (meta
-// decisions_summary).
-type decisionsMeta struct {
+// snapshotMeta is what a build's snapshot records besides the contacts
+// (meta snapshot/ID): the policy, what the decisions were computed with,
+// and the models' versions.
+type snapshotMeta struct {
 	Build  int64          `json:"build"`
 	Policy decide.Policy  `json:"policy"`
 	Basis  decide.Summary `json:"basis"`
+	Models snapshotModels `json:"models"`
+}
+
+// snapshotModels identifies the models a build fitted.
+type snapshotModels struct {
+	CLV          clvFitInfo         `json:"clv"`
+	Propensity   *propensityVersion `json:"propensity"`    // nil without a model
+	NextPurchase *nextVersion       `json:"next_purchase"` // nil without a model
+}
+
+type propensityVersion struct {
+	TrainedAt time.Time `json:"trained_at"`
+	Trees     int       `json:"trees"`
+	Features  int       `json:"features"`
+	ROCAUC    float64   `json:"roc_auc"`
+}
+
+type nextVersion struct {
+	WindowDays int `json:"window_days"`
+	TrainRows  int `json:"train_rows"`
+	Positives  int `json:"positives"`
+}
+
+func snapshotKey(build int64) string { return fmt.Sprintf("snapshot/%d", build) }
+
+// loadSnapshotMeta reads a build's snapshot record; nil when it has none.
+func loadSnapshotMeta(ctx context.Context, s *duckdb.Store, build int64) (*snapshotMeta, error) {
+	js, err := s.Meta(ctx, snapshotKey(build))
+	if err != nil || js == "" {
+		return nil, err
+	}
+	var sm snapshotMeta
+	if err := json.Unmarshal([]byte(js), &sm); err != nil {
+		return nil, fmt.Errorf("snapshot of build #%d: %w", build, err)
+	}
+	return &sm, nil
 }
 
 // buildDecisions decides every contact of build b (package decide) and
 // stores the decisions as the build's snapshot, with its personas. An
 // excluded contact keeps the date it was first excluded while it stays
 // excluded. sm is the propensity model the build trained (nil without one).
-func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.Store, b antipersona.Build, pr *personaResult, sm *storedModel, np *nextPurchase, tv *traitVersions) error {
+func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.Store, b antipersona.Build, pr *personaResult, sm *storedModel, np *nextPurchase, tv *traitVersions, ci clvFitInfo) error {
 	n := len(pr.ids)
+	t0 := time.Now()
 	var scores []float64
 	if sm != nil {
 		scores = sm.predict(pr.in.d)
 	}
+	tScore := time.Since(t0)
 	cs := make([]decide.Contact, 0, n)
 	snaps := make([]antipersona.ContactSnapshot, 0, n)
 	q := `SELECT f.contact_id, COALESCE(f.converted, false), f.frequency, f.monetary, f.p_alive, f.predicted_clv,
@@ -126,12 +165,9 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 	}
 	var before *propensity.Data
 	var beforeRows []int
+	var codes []map[string]int32
 	if sm != nil {
-		before = newModelData(sm.Features)
-	}
-	codes := make([]map[string]int32, 0)
-	if sm != nil {
-		codes = make([]map[string]int32, len(sm.Features))
+		before, codes = newModelData(sm.Features), make([]map[string]int32, len(sm.Features))
 	}
 	for id, v := range tv.byID {
 		row, ok := at[id]
@@ -183,7 +219,7 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 			}
 			now[k] = true
 		}
-		err = s.Decisions(ctx, prev, func(r antipersona.ContactSnapshot) error {
+		err = s.Priors(ctx, prev, func(r duckdb.Prior) error {
 			row, ok := at[r.ContactID]
 			if !ok {
 				return nil
@@ -218,11 +254,13 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 			cs[row].Frequency = 0
 		}
 	}
+	tRead := time.Since(t0)
 	pol := policy(cfg)
 	if np != nil {
 		pol.NextWindowDays = float64(np.Window)
 	}
 	ds, basis := decide.Decide(cs, pol)
+	tDecide := time.Since(t0)
 	counts := map[antipersona.Action]int{}
 	for i, d := range ds {
 		if d.Action.Excluded() {
@@ -237,16 +275,25 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 	if err := s.ReplaceDecisions(ctx, b.ID, snaps); err != nil {
 		return err
 	}
+	m.logger.Debug("decision phases", "score_seconds", tScore.Seconds(), "read_seconds", (tRead - tScore).Seconds(),
+		"decide_seconds", (tDecide - tRead).Seconds(), "store_seconds", (time.Since(t0) - tDecide).Seconds())
 	if err := s.SnapshotPersonas(ctx, b.ID); err != nil {
 		return err
 	}
-	js, err := json.Marshal(decisionsMeta{Build: b.ID, Policy: pol, Basis: basis})
+	meta := snapshotMeta{Build: b.ID, Policy: pol, Basis: basis, Models: snapshotModels{CLV: ci}}
+	if sm != nil {
+		meta.Models.Propensity = &propensityVersion{TrainedAt: sm.TrainedAt, Trees: sm.GBDT.Iterations, Features: len(sm.Features), ROCAUC: sm.Evaluation.Boosting.ROCAUC}
+	}
+	if np != nil {
+		meta.Models.NextPurchase = &nextVersion{WindowDays: np.Window, TrainRows: np.Train, Positives: np.Positives}
+	}
+	js, err := json.Marshal(meta)
 	if err != nil {
 		return err
 	}
 	m.logger.Debug("decisions", "activate", counts[antipersona.ActionActivate], "nurture", counts[antipersona.ActionNurture],
 		"maintain", counts[antipersona.ActionMaintain], "organic_only", counts[antipersona.ActionOrganicOnly], "exclude", counts[antipersona.ActionExclude])
-	return s.SetMeta(ctx, "decisions_summary", string(js))
+	return s.SetMeta(ctx, snapshotKey(b.ID), string(js))
 }
 
 // actionCount is one line of `decide`.
@@ -293,11 +340,10 @@ func decisionReportOf(ctx context.Context, s *duckdb.Store, cfg config.Config) (
 		return nil, err
 	}
 	r := &decisionReport{Build: *b, Currency: cfg.Currency, Horizon: fmt.Sprintf("%d months", cfg.CLV.Months)}
-	if js, err := s.Meta(ctx, "decisions_summary"); err == nil && js != "" {
-		var dm decisionsMeta
-		if json.Unmarshal([]byte(js), &dm) == nil && dm.Build == id {
-			r.Policy, r.Basis = dm.Policy, dm.Basis
-		}
+	if sm, err := loadSnapshotMeta(ctx, s, id); err != nil {
+		return nil, err
+	} else if sm != nil {
+		r.Policy, r.Basis = sm.Policy, sm.Basis
 	}
 	at := map[antipersona.Action]*actionCount{}
 	for _, a := range antipersona.Actions {

@@ -19,11 +19,17 @@ import (
 // besides the lead-time traits: what a contact who has not bought did so
 // far. Order features are left out (constant for contacts who have not
 // bought), and so are the CLV predictions (the build's own, from the
-// future of the training date).
+// future of the training date) and contact_cost (campaign spend split
+// over the contacts touched: the marketer's choice, and not that of the
+// whole data when the history is sampled).
 var nextFeatures = []string{"tenure_days", "events", "days_since_last_activity", "sessions", "page_views",
 	"time_on_site_seconds", "product_views", "cart_adds", "wishlist_adds", "checkouts_started", "email_opens",
 	"email_clicks", "signups", "webinars_registered", "webinars_attended", "trials_started", "engagement_score",
-	"tickets", "reviews", "review_score", "survey_answers", "touches", "acquisition_cost", "contact_cost"}
+	"tickets", "reviews", "review_score", "survey_answers", "touches", "acquisition_cost"}
+
+// nextRows is about the most contacts the next-purchase model learns from
+// (their history is computed for a sample of the contacts beyond it).
+const nextRows = 100_000
 
 // nextPurchase is the next-purchase model's result: per row of the
 // build's contacts, the probability that a contact who has not bought
@@ -99,7 +105,11 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 		sel0 = append(sel0, "h."+duckdb.QuoteIdent(f))
 	}
 	q0 := "SELECT " + strings.Join(sel0, ", ") + " FROM (" + features.SQL(p0) + ") h JOIN features f USING (contact_id) ORDER BY h.contact_id"
-	err := s.Scan(ctx, q0, func(v []any) error {
+	// The history of about nextRows contacts is enough to learn from: a
+	// sample of them is computed.
+	sample := max(1, (len(pr.ids)+nextRows-1)/nextRows)
+	tStart := time.Now()
+	err := s.ScanSample(ctx, sample, q0, func(v []any) error {
 		first, ok := v[2].(time.Time)
 		row, known := at[v[0].(string)]
 		if v[1] == true || !ok || !first.Before(cut) || !known {
@@ -128,7 +138,8 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 	// Contacts whose traits changed are scored a second time with their
 	// traits before the change and today's behaviour.
 	var score, prior []int
-	q1 := "SELECT " + strings.Join(sel, ", ") + " FROM features ORDER BY contact_id"
+	tHistory := time.Since(tStart)
+	q1 := "SELECT " + strings.Join(sel, ", ") + " FROM features WHERE NOT COALESCE(converted, false) ORDER BY contact_id"
 	err = s.Scan(ctx, q1, func(v []any) error {
 		row, known := at[v[0].(string)]
 		if !known {
@@ -157,9 +168,10 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 	if err != nil {
 		return nil, "", err
 	}
+	tToday := time.Since(tStart)
 	in := modelInputFromColumns(cols, y, seen)
-	// At most gbRows of them, evenly spaced, as the propensity model.
-	train := spaced(n0, gbRows)
+	tTable := time.Since(tStart)
+	train := spaced(n0, nextRows)
 	gb, err := propensity.FitGBDT(in.d.Subset(train), propensity.Pick(y[:n0], train), propensity.GBDTOptions{})
 	if err != nil {
 		return nil, err.Error(), nil
@@ -168,7 +180,11 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 	for i := range rest {
 		rest[i] = n0 + i
 	}
+	tFit := time.Since(tStart)
 	pred := gb.Predict(in.d.Subset(rest))
+	m.logger.Debug("next-purchase phases", "history_seconds", tHistory.Seconds(), "today_seconds", (tToday - tHistory).Seconds(),
+		"table_seconds", (tTable - tToday).Seconds(), "fit_seconds", (tFit - tTable).Seconds(), "score_seconds", (time.Since(tStart) - tFit).Seconds(),
+		"train_rows", len(train), "positives", pos, "sample", sample)
 	np := &nextPurchase{Q: make([]float64, len(pr.ids)), PriorQ: make([]float64, len(pr.ids)), Window: window, Train: n0, Positives: pos, AUC: math.NaN()}
 	for i := range np.Q {
 		np.Q[i], np.PriorQ[i] = math.NaN(), math.NaN()
