@@ -340,6 +340,11 @@ func (s *Store) scan(ctx context.Context, query string, fn func(cols []string, v
 	if err != nil {
 		return err
 	}
+	return eachRow(rows, fn)
+}
+
+// eachRow calls fn with each row's values (nil for NULL) and closes rows.
+func eachRow(rows *sql.Rows, fn func(cols []string, vals []any) error) error {
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
@@ -733,23 +738,5 @@ func (s *Store) ScanSample(ctx context.Context, mod int, query string, fn func(v
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		if err := fn(vals); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, func(_ []string, vals []any) error { return fn(vals) })
 }
