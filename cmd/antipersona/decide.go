@@ -475,18 +475,17 @@ func (m *Main) printDecisions(r *decisionReport) {
 
 // explanation is what `explain` prints.
 type explanation struct {
-	ContactID string                      `json:"contact_id"`
-	Build     antipersona.Build           `json:"build"`
-	Decision  antipersona.Decision        `json:"decision"`
-	Segments  map[string]any              `json:"segments"`
-	Rules     []string                    `json:"rule_segments"`
-	Cluster   any                         `json:"cluster"`
-	Personas  []string                    `json:"personas"`
-	Negatives []string                    `json:"negative_personas"`
-	Score     *contactScore               `json:"score"`
-	Features  []explainedFeature          `json:"features"`
-	Currency  string                      `json:"currency"`
-	Snapshot  antipersona.ContactSnapshot `json:"-"`
+	ContactID string               `json:"contact_id"`
+	Build     antipersona.Build    `json:"build"`
+	Decision  antipersona.Decision `json:"decision"`
+	Segments  map[string]any       `json:"segments"`
+	Rules     []string             `json:"rule_segments"`
+	Cluster   any                  `json:"cluster"`
+	Personas  []string             `json:"personas"`
+	Negatives []string             `json:"negative_personas"`
+	Score     *contactScore        `json:"score"`
+	Features  []explainedFeature   `json:"features"`
+	Currency  string               `json:"currency"`
 }
 
 type contactScore struct {
@@ -546,7 +545,7 @@ func (m *Main) explain(ctx context.Context, s *duckdb.Store, cfg config.Config, 
 	if err != nil {
 		return nil, err
 	}
-	e := &explanation{ContactID: id, Build: *b, Decision: d.Decision, Currency: cfg.Currency, Snapshot: *d}
+	e := &explanation{ContactID: id, Build: *b, Decision: d.Decision, Currency: cfg.Currency}
 	names, err := personaNames(ctx, s, bid)
 	if err != nil {
 		return nil, err
