@@ -227,8 +227,9 @@ func (s *Summary) firstPurchase(q, t, h float64) float64 {
 const minTenure = 30
 
 // Decide returns one decision per contact, in the order given, and what
-// they were computed with. It panics when the policy's horizon is not
-// positive.
+// they were computed with; Sentence words a decision (Decide leaves the
+// Sentence field empty: a million sentences are written only to be
+// stored). It panics when the policy's horizon is not positive.
 func Decide(cs []Contact, p Policy) ([]antipersona.Decision, Summary) {
 	if !(p.HorizonDays > 0) {
 		panic("decide: horizon must be positive")
@@ -362,12 +363,60 @@ func evaluate(c *Contact, p Policy, s *Summary) (antipersona.Decision, float64) 
 // act chooses the action (see the package documentation).
 func act(d *antipersona.Decision, gain float64, c *Contact, p Policy, s *Summary) {
 	engaged := !math.IsNaN(c.DaysSinceActivity) && c.DaysSinceActivity <= p.ActiveDays
-	money := func(v float64) string { return formatMoney(v, p.Currency) }
-	bar := (1 + p.ActivateROI) * d.Cost
-	paysBack := gain >= bar && d.ExpectedValue >= p.ExcludeBelow
+	paysBack := gain >= (1+p.ActivateROI)*d.Cost && d.ExpectedValue >= p.ExcludeBelow
 	worth := paysBack && (c.Buyer || d.Probability >= p.ActivateLift*s.ProspectRate)
 	keep := paysBack && (c.Buyer || d.Probability >= p.KeepLift*s.ProspectRate)
-	// why says what a contact misses of the bar of lift.
+	reason := func(code string) {
+		d.Reasons = append(d.Reasons, antipersona.Reason{Code: code, Value: d.ExpectedValue})
+	}
+	switch {
+	case len(c.Negatives) > 0 && !keep:
+		d.Action = antipersona.ActionExclude
+		if c.Negatives[0].Handling == "organic_only" && engaged {
+			d.Action = antipersona.ActionOrganicOnly
+			d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonStillEngaged, Value: c.DaysSinceActivity})
+		}
+		if d.ExpectedValue < p.ExcludeBelow {
+			reason(antipersona.ReasonEVNegative)
+		} else {
+			reason(antipersona.ReasonPersonaThreshold)
+		}
+	case c.Buyer && d.ExpectedValue < p.ExcludeBelow:
+		d.Action = antipersona.ActionExclude
+		reason(antipersona.ReasonEVNegative)
+	case c.Buyer:
+		d.Action = antipersona.ActionMaintain
+		reason(antipersona.ReasonEVPositive)
+	case len(c.Negatives) > 0:
+		d.Action = antipersona.ActionNurture
+		reason(antipersona.ReasonEVPositive)
+	case worth:
+		d.Action = antipersona.ActionActivate
+		reason(antipersona.ReasonEVHigh)
+	case d.ExpectedValue < p.ExcludeBelow:
+		d.Action = antipersona.ActionNurture
+		reason(antipersona.ReasonEVNegative)
+	default:
+		d.Action = antipersona.ActionNurture
+		reason(antipersona.ReasonEVPositive)
+	}
+	if pr := c.Prior; pr != nil && pr.Action.Excluded() && !d.Action.Excluded() && !changed(c, pr) {
+		// Nothing about the contact changed: a new model or new personas
+		// alone do not reinstate it.
+		d.Action = pr.Action
+		reason(antipersona.ReasonUnchanged)
+	}
+}
+
+// Sentence says a decision and its main reason in one line, e.g.
+// "excluded: matches 'Webinar tourists'; expected value −12 PLN", from the
+// decision (its figures and reasons, as Decide made them, with the names
+// of its negative personas) and the policy and summary it was made with.
+func Sentence(d antipersona.Decision, p Policy, s Summary) string {
+	money := func(v float64) string { return formatMoney(v, p.Currency) }
+	gain := d.Probability * d.Value
+	bar := (1 + p.ActivateROI) * d.Cost
+	paysBack := gain >= bar && d.ExpectedValue >= p.ExcludeBelow
 	why := func(lift float64) string {
 		switch {
 		case d.ExpectedValue < p.ExcludeBelow:
@@ -377,65 +426,55 @@ func act(d *antipersona.Decision, gain float64, c *Contact, p Policy, s *Summary
 		}
 		return fmt.Sprintf("expected value %s, probability %.1f%% below %.3g× the mean prospect's %.1f%%", money(d.ExpectedValue), 100*d.Probability, lift, 100*s.ProspectRate)
 	}
+	var first *antipersona.Reason
+	engagedDays := math.NaN()
+	last := ""
+	for i := range d.Reasons {
+		r := &d.Reasons[i]
+		switch r.Code {
+		case antipersona.ReasonNegativePersona, antipersona.ReasonNegativeKind:
+			if first == nil {
+				first = r
+			}
+		case antipersona.ReasonStillEngaged:
+			engagedDays = r.Value
+		}
+		last = r.Code
+	}
+	what := ""
+	if first != nil {
+		what = "matches '" + first.Name + "'"
+		if first.Code == antipersona.ReasonNegativeKind {
+			what = "is one of the '" + first.Name + "'"
+		}
+	}
 	switch {
-	case len(c.Negatives) > 0 && !keep:
-		m := c.Negatives[0]
-		d.Action = antipersona.ActionExclude
-		if m.Handling == "organic_only" && engaged {
-			d.Action = antipersona.ActionOrganicOnly
-			d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonStillEngaged, Value: c.DaysSinceActivity})
-		}
-		what := "matches '" + m.Name + "'"
-		if m.Persona == "" {
-			what = "is one of the '" + m.Name + "'"
-		}
-		if d.ExpectedValue < p.ExcludeBelow {
-			d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonEVNegative, Value: d.ExpectedValue})
-		} else {
-			d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonPersonaThreshold, Value: d.ExpectedValue})
-		}
-		if d.Action == antipersona.ActionOrganicOnly {
-			d.Sentence = fmt.Sprintf("organic only: %s and was active %.0f days ago; %s", what, c.DaysSinceActivity, why(p.KeepLift))
-		} else {
-			d.Sentence = fmt.Sprintf("excluded: %s; %s", what, why(p.KeepLift))
-		}
-	case c.Buyer && d.ExpectedValue < p.ExcludeBelow:
-		d.Action = antipersona.ActionExclude
-		d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonEVNegative, Value: d.ExpectedValue})
-		d.Sentence = fmt.Sprintf("excluded: expected value %s (%s of margin expected, %s contact cost)", money(d.ExpectedValue), money(gain), money(d.Cost))
-	case c.Buyer:
-		d.Action = antipersona.ActionMaintain
-		d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonEVPositive, Value: d.ExpectedValue})
-		d.Sentence = fmt.Sprintf("maintain: a customer expected to bring %s of margin (p_alive %.2f); expected value %s", money(gain), d.Probability, money(d.ExpectedValue))
-	case len(c.Negatives) > 0:
-		d.Action = antipersona.ActionNurture
-		d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonEVPositive, Value: d.ExpectedValue})
-		d.Sentence = fmt.Sprintf("nurture: expected value %s, but matches '%s': no paid activation", money(d.ExpectedValue), c.Negatives[0].Name)
-	case worth:
-		d.Action = antipersona.ActionActivate
-		d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonEVHigh, Value: d.ExpectedValue})
-		d.Sentence = fmt.Sprintf("activate: probability %.1f%% × value %s − cost %s = expected value %s", 100*d.Probability, money(d.Value), money(d.Cost), money(d.ExpectedValue))
-	case d.ExpectedValue < p.ExcludeBelow:
-		d.Action = antipersona.ActionNurture
-		d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonEVNegative, Value: d.ExpectedValue})
-		d.Sentence = fmt.Sprintf("nurture: %s: no paid activation, owned channels only (no negative persona matched)", why(p.ActivateLift))
-	default:
-		d.Action = antipersona.ActionNurture
-		d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonEVPositive, Value: d.ExpectedValue})
-		d.Sentence = fmt.Sprintf("nurture: %s", why(p.ActivateLift))
-	}
-	if pr := c.Prior; pr != nil && pr.Action.Excluded() && !d.Action.Excluded() && !changed(c, pr) {
-		// Nothing about the contact changed: a new model or new personas
-		// alone do not reinstate it.
-		d.Action = pr.Action
-		d.Reasons = append(d.Reasons, antipersona.Reason{Code: antipersona.ReasonUnchanged, Value: d.ExpectedValue})
+	case last == antipersona.ReasonUnchanged:
 		still := "nothing about the contact changed"
-		if len(c.Negatives) > 0 {
-			still = "still matches '" + c.Negatives[0].Name + "' and nothing about the contact changed"
+		if first != nil {
+			still = "still matches '" + first.Name + "' and nothing about the contact changed"
 		}
-		d.Sentence = fmt.Sprintf("%s: %s since it was excluded (no order, no new traits that matter); expected value now %s",
-			map[antipersona.Action]string{antipersona.ActionExclude: "excluded", antipersona.ActionOrganicOnly: "organic only"}[pr.Action], still, money(d.ExpectedValue))
+		verb := "excluded"
+		if d.Action == antipersona.ActionOrganicOnly {
+			verb = "organic only"
+		}
+		return fmt.Sprintf("%s: %s since it was excluded (no order, no new traits that matter); expected value now %s", verb, still, money(d.ExpectedValue))
+	case d.Action == antipersona.ActionOrganicOnly:
+		return fmt.Sprintf("organic only: %s and was active %.0f days ago; %s", what, engagedDays, why(p.KeepLift))
+	case d.Action == antipersona.ActionExclude && first != nil:
+		return fmt.Sprintf("excluded: %s; %s", what, why(p.KeepLift))
+	case d.Action == antipersona.ActionExclude:
+		return fmt.Sprintf("excluded: expected value %s (%s of margin expected, %s contact cost)", money(d.ExpectedValue), money(gain), money(d.Cost))
+	case d.Action == antipersona.ActionMaintain:
+		return fmt.Sprintf("maintain: a customer expected to bring %s of margin (p_alive %.2f); expected value %s", money(gain), d.Probability, money(d.ExpectedValue))
+	case d.Action == antipersona.ActionActivate:
+		return fmt.Sprintf("activate: probability %.1f%% × value %s − cost %s = expected value %s", 100*d.Probability, money(d.Value), money(d.Cost), money(d.ExpectedValue))
+	case first != nil:
+		return fmt.Sprintf("nurture: expected value %s, but matches '%s': no paid activation", money(d.ExpectedValue), first.Name)
+	case last == antipersona.ReasonEVNegative:
+		return fmt.Sprintf("nurture: %s: no paid activation, owned channels only (no negative persona matched)", why(p.ActivateLift))
 	}
+	return fmt.Sprintf("nurture: %s", why(p.ActivateLift))
 }
 
 // changed reports whether a contact excluded in the previous build has

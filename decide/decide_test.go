@@ -85,8 +85,8 @@ func TestDecideHandComputed(t *testing.T) {
 		if got := d.Reasons[len(d.Reasons)-1].Code; got != w.last {
 			t.Errorf("%s: last reason %s, want %s (%+v)", cs[i].ID, got, w.last, d.Reasons)
 		}
-		if !strings.Contains(d.Sentence, w.sentence) {
-			t.Errorf("%s: sentence %q, want it to contain %q", cs[i].ID, d.Sentence, w.sentence)
+		if got := Sentence(d, DefaultPolicy(), sum); !strings.Contains(got, w.sentence) {
+			t.Errorf("%s: sentence %q, want it to contain %q", cs[i].ID, got, w.sentence)
 		}
 	}
 	// A customer whose returns and support ate a quarter of its margin:
@@ -135,7 +135,7 @@ func TestDecideWithoutCosts(t *testing.T) {
 		antipersona.ActionNurture, antipersona.ActionExclude}
 	for i, w := range want {
 		if ds[i].Action != w {
-			t.Errorf("%s: %s, want %s (%s)", cs[i].ID, ds[i].Action, w, ds[i].Sentence)
+			t.Errorf("%s: %s, want %s (%+v)", cs[i].ID, ds[i].Action, w, ds[i].Reasons)
 		}
 	}
 	if ds[3].Probability != 1.0/6 {
@@ -237,10 +237,15 @@ func TestRecheck(t *testing.T) {
 		{"the persona is gone", &Prior{Action: antipersona.ActionExclude, HadPersona: true}, nil, 0, antipersona.ActionExclude, antipersona.ReasonUnchanged},
 		{"only a kind before", &Prior{Action: antipersona.ActionExclude, PersonasRemain: true}, nil, 0, antipersona.ActionExclude, antipersona.ReasonUnchanged},
 	} {
-		ds, _ := Decide(base(c.prior, c.negs, c.freq), DefaultPolicy())
+		ds, sum := Decide(base(c.prior, c.negs, c.freq), DefaultPolicy())
 		d := ds[2]
+		if c.reason == antipersona.ReasonUnchanged && len(c.negs) > 0 {
+			if got := Sentence(d, DefaultPolicy(), sum); !strings.Contains(got, "still matches 'Webinar tourists' and nothing about the contact changed") {
+				t.Errorf("%s: sentence %q", c.name, got)
+			}
+		}
 		if d.Action != c.want || d.Reasons[len(d.Reasons)-1].Code != c.reason {
-			t.Errorf("%s: %s (%s), want %s with %s last", c.name, d.Action, d.Sentence, c.want, c.reason)
+			t.Errorf("%s: %s (%+v), want %s with %s last", c.name, d.Action, d.Reasons, c.want, c.reason)
 		}
 	}
 }

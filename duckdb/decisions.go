@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +28,21 @@ func (s *Store) ReplaceDecisions(ctx context.Context, build int64, rows []antipe
 				r.Reasons[j].Value = 0
 			}
 		}
-		js, err := json.Marshal(r.Reasons)
+		// A persona's name is not stored with each of its members: Decisions
+		// puts it back from the build's personas.
+		reasons := r.Reasons
+		for j := range reasons {
+			if reasons[j].Persona != "" && reasons[j].Name != "" {
+				reasons = slices.Clone(r.Reasons)
+				for k := range reasons {
+					if reasons[k].Persona != "" {
+						reasons[k].Name = ""
+					}
+				}
+				break
+			}
+		}
+		js, err := json.Marshal(reasons)
 		if err != nil {
 			js = []byte("[]") // Reason has only strings and finite numbers: cannot happen
 		}
@@ -40,7 +55,7 @@ func (s *Store) ReplaceDecisions(ctx context.Context, build int64, rows []antipe
 		w.num(r.Cost)
 		w.num(r.ExpectedValue)
 		w.str(string(js))
-		w.str(r.Sentence)
+		w.nullStr(r.Sentence)
 		if r.ExcludedSince.IsZero() {
 			w.null()
 		} else {
@@ -92,8 +107,16 @@ func (s *Store) Decision(ctx context.Context, build int64, contactID string) (*a
 }
 
 func (s *Store) decisions(ctx context.Context, where string, build int64, fn func(r antipersona.ContactSnapshot) error) error {
+	names := map[string]string{}
+	err := s.Scan(ctx, fmt.Sprintf("SELECT id, json_extract_string(doc, '$.name') FROM persona_snapshots WHERE build_id = %d", build), func(v []any) error {
+		names[v[0].(string)], _ = v[1].(string)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	n := 0
-	err := s.Scan(ctx, "SELECT "+decisionCols+" FROM decisions WHERE "+where+" ORDER BY contact_id", func(v []any) error {
+	err = s.Scan(ctx, "SELECT "+decisionCols+" FROM decisions WHERE "+where+" ORDER BY contact_id", func(v []any) error {
 		n++
 		r := antipersona.ContactSnapshot{Build: build}
 		r.ContactID = v[0].(string)
@@ -103,6 +126,11 @@ func (s *Store) decisions(ctx context.Context, where string, build int64, fn fun
 		if js, ok := v[7].(string); ok {
 			if err := json.Unmarshal([]byte(js), &r.Reasons); err != nil {
 				return fmt.Errorf("decision of %s: %w", r.ContactID, err)
+			}
+			for i := range r.Reasons {
+				if p := r.Reasons[i].Persona; p != "" && r.Reasons[i].Name == "" {
+					r.Reasons[i].Name = names[p]
+				}
 			}
 		}
 		r.Sentence, _ = v[8].(string)

@@ -545,6 +545,14 @@ func (m *Main) explain(ctx context.Context, s *duckdb.Store, cfg config.Config, 
 	if err != nil {
 		return nil, err
 	}
+	// The sentence is written from the decision and the policy and
+	// summary of its build (the snapshot stores neither sentences nor
+	// persona names with each contact).
+	if meta, err := loadSnapshotMeta(ctx, s, bid); err != nil {
+		return nil, err
+	} else if meta != nil && d.Sentence == "" {
+		d.Sentence = decide.Sentence(d.Decision, meta.Policy, meta.Basis)
+	}
 	e := &explanation{ContactID: id, Build: *b, Decision: d.Decision, Currency: cfg.Currency}
 	names, err := personaNames(ctx, s, bid)
 	if err != nil {

@@ -63,13 +63,6 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 			trs = append(trs, t)
 		}
 	}
-	sel := []string{"contact_id", "COALESCE(converted, false)", "first_seen_at"}
-	for _, t := range trs {
-		sel = append(sel, duckdb.QuoteIdent(t.Ident))
-	}
-	for _, f := range nextFeatures {
-		sel = append(sel, duckdb.QuoteIdent(f))
-	}
 	cols := make([]persona.Column, 0, len(trs)+len(nextFeatures))
 	for _, t := range trs {
 		cols = append(cols, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, 0))
@@ -135,38 +128,48 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 	}
 	// Today's contacts, scored with the same columns (one table, so that
 	// categories get the same codes).
-	// Contacts whose traits changed are scored a second time with their
-	// traits before the change and today's behaviour.
-	var score, prior []int
+	// Today's prospects come from the columns the personas read (the
+	// features as of the as-of date); contacts whose traits changed are
+	// scored a second time with their traits before the change and
+	// today's behaviour.
 	tHistory := time.Since(tStart)
-	q1 := "SELECT " + strings.Join(sel, ", ") + " FROM features WHERE NOT COALESCE(converted, false) ORDER BY contact_id"
-	err = s.Scan(ctx, q1, func(v []any) error {
-		row, known := at[v[0].(string)]
-		if !known {
-			return nil
-		}
-		add(v)
-		y = append(y, false)
-		t, _ := v[2].(time.Time)
-		seen = append(seen, t)
-		score = append(score, row)
-		if old, ok := tv.byID[v[0].(string)]; ok && !pr.in.y[row] {
-			w := slices.Clone(v)
-			for c, tr := range trs {
-				if k, ok := tv.index[tr.Ident]; ok {
-					w[3+c] = old.vals[k]
+	src := make([]*persona.Column, len(cols))
+	for c := range cols {
+		for _, group := range [][]persona.Column{pr.analysis.Traits, pr.analysis.Behaviour} {
+			for k := range group {
+				if group[k].Ident == cols[c].Ident {
+					src[c] = &group[k]
 				}
 			}
-			add(w)
+		}
+	}
+	var score, prior []int
+	for row, id := range pr.ids {
+		if pr.in.y[row] {
+			continue
+		}
+		for c := range cols {
+			copyValue(&cols[c], rows, src[c], row)
+		}
+		rows++
+		y = append(y, false)
+		seen = append(seen, pr.in.seen[row])
+		score = append(score, row)
+		if old, ok := tv.byID[id]; ok {
+			for c := range cols {
+				if k, ok := tv.index[cols[c].Ident]; ok && c < len(trs) {
+					growColumn(&cols[c])
+					setValue(&cols[c], rows, old.vals[k])
+				} else {
+					copyValue(&cols[c], rows, src[c], row)
+				}
+			}
+			rows++
 			y = append(y, false)
-			seen = append(seen, t)
+			seen = append(seen, pr.in.seen[row])
 			score = append(score, -1)
 			prior = append(prior, row)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, "", err
 	}
 	tToday := time.Since(tStart)
 	in := modelInputFromColumns(cols, y, seen)
@@ -234,4 +237,21 @@ func readTraitVersions(ctx context.Context, s *duckdb.Store, traits []antiperson
 		return nil
 	})
 	return tv, err
+}
+
+// copyValue appends to dst (as its row i) the value of row j of src, a
+// column of the same type; a missing value when src is nil.
+func copyValue(dst *persona.Column, i int, src *persona.Column, j int) {
+	growColumn(dst)
+	if src == nil {
+		return
+	}
+	switch {
+	case dst.Num != nil && src.Num != nil:
+		dst.Num[i] = src.Num[j]
+	case dst.List != nil && src.List != nil:
+		dst.List[i] = src.List[j]
+	case dst.Str != nil && src.Str != nil:
+		dst.Str[i] = src.Str[j]
+	}
 }

@@ -219,15 +219,16 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 		return nil, err
 	}
 	m.logger.Debug("personas", "negative", len(ps), "kinds", len(kinds), "seconds", time.Since(start).Seconds())
-	return &personaResult{in: in, ids: a.IDs, kinds: kinds, targets: targets, personas: ps}, nil
+	return &personaResult{in: in, analysis: a, ids: a.IDs, kinds: kinds, targets: targets, personas: ps}, nil
 }
 
 // personaResult is what buildPersonas found, for the steps after it: the
-// propensity model's input, the contact ids (in contact_id order, the rows
-// of everything else), the negative kinds with each contact's meeting of
+// propensity model's input, the columns it was made from, the contact ids
+// (in contact_id order, the rows of everything else), the negative kinds with each contact's meeting of
 // their targets, and the personas with their members.
 type personaResult struct {
 	in       *modelInput
+	analysis *persona.Analysis // the traits and behaviour read, rows as ids
 	ids      []string
 	kinds    []persona.NegativeKind
 	targets  [][]bool
