@@ -115,3 +115,11 @@ type ContactSnapshot struct {
 	Frequency float64  `json:"frequency"` // orders as of the build
 	Monetary  float64  `json:"monetary"`  // net revenue as of the build
 }
+
+// TraitChange is a trait of a contact whose value on one as-of date
+// differs from its value on a later one. Values are text ("" when
+// missing): lists joined by '|', dates as YYYY-MM-DD.
+type TraitChange struct {
+	ContactID, Trait string
+	From, To         string
+}

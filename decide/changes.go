@@ -26,11 +26,6 @@ type Snapshot struct {
 	Personas []PersonaInfo
 }
 
-// TraitChange is a trait that changed for a contact between two builds.
-type TraitChange struct {
-	ContactID, Trait, From, To string
-}
-
 // Matrix counts contacts by their row label in one build and their column
 // label in the other. Counts[i][j] is Rows[i] → Cols[j].
 type Matrix struct {
@@ -109,7 +104,7 @@ const driftOverlap = 0.5
 
 // Compare returns what changed from build a to build b. traits are the
 // trait changes between their as-of dates.
-func Compare(a, b Snapshot, traits []TraitChange) *Changes {
+func Compare(a, b Snapshot, traits []antipersona.TraitChange) *Changes {
 	ch := &Changes{From: a.Build, To: b.Build, ConfigChanged: a.Build.ConfigHash != b.Build.ConfigHash}
 	ra := make(map[string]*antipersona.ContactSnapshot, len(a.Contacts))
 	for i := range a.Contacts {
@@ -119,7 +114,7 @@ func Compare(a, b Snapshot, traits []TraitChange) *Changes {
 	for i := range b.Contacts {
 		rb[b.Contacts[i].ContactID] = &b.Contacts[i]
 	}
-	byTrait := map[string][]TraitChange{}
+	byTrait := map[string][]antipersona.TraitChange{}
 	for _, t := range traits {
 		byTrait[t.ContactID] = append(byTrait[t.ContactID], t)
 	}
@@ -210,7 +205,7 @@ func personaIndex(ps []PersonaInfo) map[string]PersonaInfo {
 // reinstateReasons says why a contact left the exclusions, in this
 // order: a first purchase (or another order), the traits that changed,
 // the negative personas it left, then the rise of its expected value.
-func reinstateReasons(x, y *antipersona.ContactSnapshot, traits []TraitChange, pa map[string]PersonaInfo, match map[string]string, cfg bool) []antipersona.Reason {
+func reinstateReasons(x, y *antipersona.ContactSnapshot, traits []antipersona.TraitChange, pa map[string]PersonaInfo, match map[string]string, cfg bool) []antipersona.Reason {
 	var rs []antipersona.Reason
 	switch {
 	case !x.Buyer && y.Buyer:
@@ -245,7 +240,7 @@ func reinstateReasons(x, y *antipersona.ContactSnapshot, traits []TraitChange, p
 // excludeReasons says why a contact joined the exclusions: it stopped
 // buying (p_alive fell), joined a negative persona, a trait changed, its
 // expected value fell.
-func excludeReasons(x, y *antipersona.ContactSnapshot, traits []TraitChange, pa, pb map[string]PersonaInfo, match map[string]string, cfg bool) []antipersona.Reason {
+func excludeReasons(x, y *antipersona.ContactSnapshot, traits []antipersona.TraitChange, pa, pb map[string]PersonaInfo, match map[string]string, cfg bool) []antipersona.Reason {
 	var rs []antipersona.Reason
 	if x.Buyer && y.Buyer && y.Probability < x.Probability {
 		rs = append(rs, antipersona.Reason{Code: antipersona.ReasonStoppedBuying, Value: y.Probability})

@@ -48,7 +48,7 @@ func TestCompare(t *testing.T) {
 			{ID: "m9", Name: "Lapsed", Kind: "negative", NegativeKind: "fast_churner", Key: "k9", Size: 1},
 		},
 	}
-	ch := Compare(a, b, []TraitChange{{ContactID: "c2", Trait: "income", From: "3000", To: "9000"}})
+	ch := Compare(a, b, []antipersona.TraitChange{{ContactID: "c2", Trait: "income", From: "3000", To: "9000"}})
 	// Rows: actions of build 1 in order, then (new); columns: of build 2,
 	// then (gone).
 	wantM := Matrix{

@@ -48,7 +48,7 @@ func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids I
 	sel := make([]string, len(cols))
 	for i, c := range cols {
 		q := quoteIdent(c)
-		sel[i] = "CAST(arg_max(" + q + ", COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + q + " IS NOT NULL) AS VARCHAR)"
+		sel[i] = "CAST(" + latestValue(q, "", "") + " AS VARCHAR)"
 	}
 	q := "SELECT contact_id, " + strings.Join(sel, ", ") + " FROM contacts GROUP BY contact_id ORDER BY contact_id"
 	return s.Scan(ctx, q, func(v []any) error {

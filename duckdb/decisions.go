@@ -19,30 +19,10 @@ const decisionCols = "contact_id, action, buyer, probability, value, cost, expec
 // ReplaceDecisions stores the decisions of build, replacing any it had, in
 // one transaction. The decisions of other builds are kept.
 func (s *Store) ReplaceDecisions(ctx context.Context, build int64, rows []antipersona.ContactSnapshot) error {
-	// Rows are encoded on both cores; the reasons as JSON (which has no
-	// NaN: a reason's value is informative only, NaN is written as 0).
+	// Rows are encoded on both cores; the reasons as JSON (storedReasons).
 	w := encodeParallel(len(rows), 320, func(w *spool, i int) {
 		r := &rows[i]
-		for j := range r.Reasons {
-			if v := r.Reasons[j].Value; math.IsNaN(v) || math.IsInf(v, 0) {
-				r.Reasons[j].Value = 0
-			}
-		}
-		// A persona's name is not stored with each of its members: Decisions
-		// puts it back from the build's personas.
-		reasons := r.Reasons
-		for j := range reasons {
-			if reasons[j].Persona != "" && reasons[j].Name != "" {
-				reasons = slices.Clone(r.Reasons)
-				for k := range reasons {
-					if reasons[k].Persona != "" {
-						reasons[k].Name = ""
-					}
-				}
-				break
-			}
-		}
-		js, err := json.Marshal(reasons)
+		js, err := json.Marshal(storedReasons(r.Reasons))
 		if err != nil {
 			js = []byte("[]") // Reason has only strings and finite numbers: cannot happen
 		}
@@ -84,6 +64,34 @@ func (s *Store) ReplaceDecisions(ctx context.Context, build int64, rows []antipe
 		return err
 	}
 	return tx.Commit()
+}
+
+// storedReasons returns the reasons as a snapshot stores them: without a
+// persona's name (Decisions puts it back from the build's personas, rather
+// than keeping it with each of its members) and with 0 for a value JSON
+// cannot hold (NaN, infinite: a reason's value is informative only). The
+// reasons given are not changed.
+func storedReasons(rs []antipersona.Reason) []antipersona.Reason {
+	var out []antipersona.Reason
+	for j, r := range rs {
+		bad := math.IsNaN(r.Value) || math.IsInf(r.Value, 0)
+		if (r.Persona == "" || r.Name == "") && !bad {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(rs)
+		}
+		if r.Persona != "" {
+			out[j].Name = ""
+		}
+		if bad {
+			out[j].Value = 0
+		}
+	}
+	if out == nil {
+		return rs
+	}
+	return out
 }
 
 // Decisions calls fn with every decision of build, by contact id. It
@@ -201,24 +209,6 @@ func (s *Store) PersonaSnapshot(ctx context.Context, build int64) ([][]byte, err
 	return out, err
 }
 
-// Builds returns every recorded build, oldest first.
-func (s *Store) Builds(ctx context.Context) ([]antipersona.Build, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, as_of, started_at, finished_at, contacts, config_hash FROM builds ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("read builds: %w", err)
-	}
-	defer rows.Close()
-	var out []antipersona.Build
-	for rows.Next() {
-		var b antipersona.Build
-		if err := rows.Scan(&b.ID, &b.AsOf, &b.StartedAt, &b.FinishedAt, &b.Contacts, &b.ConfigHash); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
-}
-
 // BuildByID returns one build; ENOTFOUND when there is none.
 func (s *Store) BuildByID(ctx context.Context, id int64) (*antipersona.Build, error) {
 	var b antipersona.Build
@@ -233,31 +223,19 @@ func (s *Store) BuildByID(ctx context.Context, id int64) (*antipersona.Build, er
 	return &b, nil
 }
 
-// TraitChange is a trait of a contact whose value on one as-of date
-// differs from its value on a later one.
-type TraitChange struct {
-	ContactID, Trait string
-	From, To         string // the values as text; "" when missing
-}
-
 // TraitChanges returns the changes of the traits given between the values
 // valid on as-of date from and those valid on as-of date to (whole days: a
 // version valid from any time of a day counts on that day), by contact and
 // trait. Only contacts with a version that became valid after from are
 // compared. Values are text: lists joined by '|', dates as YYYY-MM-DD.
-func (s *Store) TraitChanges(ctx context.Context, traits []antipersona.Trait, from, to time.Time) ([]TraitChange, error) {
+func (s *Store) TraitChanges(ctx context.Context, traits []antipersona.Trait, from, to time.Time) ([]antipersona.TraitChange, error) {
 	if len(traits) == 0 {
 		return nil, nil
 	}
 	cutA := quoteLit(from.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
 	cutB := quoteLit(to.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
 	merged := func(cut string) string {
-		cols := make([]string, len(traits))
-		for i, t := range traits {
-			q := quoteIdent(t.Ident)
-			cols[i] = "arg_max(" + q + ", COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + q + " IS NOT NULL) AS " + q
-		}
-		return "SELECT contact_id, " + strings.Join(cols, ", ") + " FROM contacts WHERE contact_id IN (SELECT contact_id FROM changed) AND (valid_from IS NULL OR valid_from < TIMESTAMP " + cut + ") GROUP BY contact_id"
+		return mergedContactsWhere(traits, "contact_id IN (SELECT contact_id FROM changed) AND (valid_from IS NULL OR valid_from < TIMESTAMP "+cut+")")
 	}
 	parts := make([]string, len(traits))
 	for i, t := range traits {
@@ -276,9 +254,9 @@ func (s *Store) TraitChanges(ctx context.Context, traits []antipersona.Trait, fr
 	}
 	q := "WITH changed AS (SELECT DISTINCT contact_id FROM contacts WHERE valid_from >= TIMESTAMP " + cutA + " AND valid_from < TIMESTAMP " + cutB + "), " +
 		"a AS (" + merged(cutA) + "), b AS (" + merged(cutB) + ") " + strings.Join(parts, " UNION ALL ") + " ORDER BY 1, 2"
-	var out []TraitChange
+	var out []antipersona.TraitChange
 	err := s.Scan(ctx, q, func(v []any) error {
-		c := TraitChange{ContactID: v[0].(string), Trait: v[1].(string)}
+		c := antipersona.TraitChange{ContactID: v[0].(string), Trait: v[1].(string)}
 		c.From, _ = v[2].(string)
 		c.To, _ = v[3].(string)
 		out = append(out, c)
@@ -355,7 +333,7 @@ func (s *Store) TraitsBefore(ctx context.Context, traits []string, asOf, prior t
 	cols := make([]string, len(traits))
 	for i, t := range traits {
 		q := quoteIdent(t)
-		cols[i] = ", arg_max(c." + q + ", COALESCE(c.valid_from, TIMESTAMP '-infinity')) FILTER (WHERE c." + q + " IS NOT NULL AND " + old + ") AS " + q
+		cols[i] = ", " + latestValue(q, "c.", old) + " AS " + q
 	}
 	q := "WITH latest AS (SELECT contact_id, max(valid_from) AS since FROM contacts WHERE valid_from < " + cut + " GROUP BY contact_id HAVING max(valid_from) >= " + from + ") " +
 		"SELECT l.contact_id, any_value(l.since)" + strings.Join(cols, "") +

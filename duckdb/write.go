@@ -591,13 +591,32 @@ func (s *Store) LastBuild(ctx context.Context) (*antipersona.Build, error) {
 // mergedContacts selects one row per contact with, per trait, the value of
 // its latest version that has one (the rule features.SQL applies as of a
 // date).
-func mergedContacts(traits []antipersona.Trait) string {
+func mergedContacts(traits []antipersona.Trait) string { return mergedContactsWhere(traits, "") }
+
+// mergedContactsWhere is mergedContacts over the versions for which the
+// SQL condition where holds (all when empty).
+func mergedContactsWhere(traits []antipersona.Trait, where string) string {
 	cols := make([]string, len(traits))
 	for i, t := range traits {
 		q := quoteIdent(t.Ident)
-		cols[i] = "arg_max(" + q + ", COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + q + " IS NOT NULL) AS " + q
+		cols[i] = latestValue(q, "", "") + " AS " + q
 	}
-	return "SELECT contact_id, " + strings.Join(cols, ", ") + " FROM contacts GROUP BY contact_id"
+	if where != "" {
+		where = " WHERE " + where
+	}
+	return "SELECT contact_id, " + strings.Join(cols, ", ") + " FROM contacts" + where + " GROUP BY contact_id"
+}
+
+// latestValue is the aggregate over a contact's versions (rows of
+// contacts, prefix "c." when aliased) that keeps the value of column q in
+// the latest version that has one; a version's NULL means "unchanged".
+// extra, when not empty, is a further condition on the versions.
+func latestValue(q, prefix, extra string) string {
+	filter := prefix + q + " IS NOT NULL"
+	if extra != "" {
+		filter += " AND " + extra
+	}
+	return "arg_max(" + prefix + q + ", COALESCE(" + prefix + "valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + filter + ")"
 }
 
 // TraitStat is a trait with the share of contacts (their latest versions)

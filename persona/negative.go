@@ -24,7 +24,12 @@ type NegativeKind struct {
 	// and no orders (a CRM export); the others only where there are orders
 	// or events.
 	CRMOnly bool `yaml:"crm_only" json:"crm_only"`
-	Enabled bool `yaml:"enabled" json:"enabled"`
+	// CustomersOnly marks a kind whose target holds for any contact who
+	// has cost money and not bought (profit below zero) or not converted:
+	// decisions count it for customers only, since a prospect's expected
+	// value weighs that already.
+	CustomersOnly bool `yaml:"customers_only" json:"customers_only"`
+	Enabled       bool `yaml:"enabled" json:"enabled"`
 }
 
 // Handlings.
@@ -58,7 +63,7 @@ func DefaultNegativeKinds() []NegativeKind {
 		{Name: "unprofitable", Label: "Unprofitable contacts",
 			Doc:    "Profit below zero: acquisition, contact, support and return costs above the margin they brought.",
 			Target: "profit < 0", Handle: HandleExcludePaid,
-			Defining: with("acquisition_cost", "contact_cost", "support_cost"), Enabled: true},
+			Defining: with("acquisition_cost", "contact_cost", "support_cost"), CustomersOnly: true, Enabled: true},
 		{Name: "returner", Label: "Serial returners",
 			Doc:    "At least two returns worth at least 30 % of their gross revenue.",
 			Target: "returns_count >= 2 AND return_rate >= 0.3", Handle: HandleExcludePaid,
@@ -78,7 +83,7 @@ func DefaultNegativeKinds() []NegativeKind {
 		{Name: "expensive_lead", Label: "Expensive to acquire",
 			Doc:    "Acquisition cost in the top tenth of all contacts and profit below zero: costly to acquire, little value brought.",
 			Target: "profit < 0 AND acquisition_cost > 0 AND acquisition_cost >= quantile_cont(acquisition_cost, 0.9) OVER ()",
-			Handle: HandleExcludePaid, Defining: with("acquisition_cost", "contact_cost", "support_cost"), Enabled: true},
+			Handle: HandleExcludePaid, Defining: with("acquisition_cost", "contact_cost", "support_cost"), CustomersOnly: true, Enabled: true},
 		{Name: "researcher", Label: "Researchers and students",
 			Doc:    "No order after at least 30 days, no cart add, and product views at or above the median of the contacts who have not bought: reading without intent to buy.",
 			Target: "NOT COALESCE(converted, false) AND tenure_days >= 30 AND COALESCE(cart_adds, 0) = 0 AND product_views > 0 AND product_views >= quantile_cont(product_views, 0.5) FILTER (WHERE NOT COALESCE(converted, false)) OVER ()",
@@ -89,7 +94,7 @@ func DefaultNegativeKinds() []NegativeKind {
 			Defining: with("days_since_last_activity", "tenure_days"), Enabled: true},
 		{Name: "low_converter", Label: "Low converters",
 			Doc:    "For a CRM export with a conversion flag and no orders: contacts whose outcome is not converted.",
-			Target: "outcome = false", Handle: HandleExcludePaid, CRMOnly: true,
+			Target: "outcome = false", Handle: HandleExcludePaid, CRMOnly: true, CustomersOnly: true,
 			Defining: []string{"outcome", "converted"}, Enabled: true},
 	}
 }

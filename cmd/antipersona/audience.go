@@ -146,17 +146,45 @@ func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
 		res.Warning = fmt.Sprintf("the name %q suggests health or financial status (%q): Google and Meta forbid audiences based on such personal attributes", f.name, term)
 		m.info("Warning: %s", res.Warning)
 	}
-	members, build, err := m.audienceMembers(ctx, cfg, s, actions, f.persona, f.where)
+	chosen, build, err := chooseContacts(ctx, s, actions, f.persona, f.where)
+	if err != nil {
+		return err
+	}
+	previous, known, err := s.AudienceMembers(ctx, f.name)
+	if err != nil {
+		return err
+	}
+	// One read of the identifiers: the members', and those of the previous
+	// members who left (written with their identifiers as they are now; a
+	// contact deleted since has none).
+	var left map[string]bool
+	if f.incremental {
+		left = make(map[string]bool, len(previous))
+		for _, id := range previous {
+			left[id] = true
+		}
+	}
+	var members []audience.Member
+	gone := map[string]audience.Member{}
+	err = s.ContactIdentifiers(ctx, func(id string, ids duckdb.Identifiers) error {
+		r, in := chosen[id]
+		switch {
+		case in:
+			mb := memberOf(id, ids, cfg.Audiences.DefaultRegion)
+			mb.Action, mb.ExpectedValue = string(r.Action), r.ExpectedValue
+			mb.Personas = append(append([]string{}, r.Personas...), r.Negatives...)
+			members = append(members, mb)
+		case left[id]:
+			gone[id] = memberOf(id, ids, cfg.Audiences.DefaultRegion)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	current := make([]string, len(members))
 	for i, mb := range members {
 		current[i] = mb.ContactID
-	}
-	previous, known, err := s.AudienceMembers(ctx, f.name)
-	if err != nil {
-		return err
 	}
 	adds, removes := audience.Diff(previous, current)
 	var rows []audience.Row
@@ -167,24 +195,6 @@ func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
 		byID := map[string]audience.Member{}
 		for _, mb := range members {
 			byID[mb.ContactID] = mb
-		}
-		// Removed contacts are written with their identifiers as they are
-		// now (a contact deleted since has none).
-		gone := map[string]audience.Member{}
-		if len(removes) > 0 {
-			want := map[string]bool{}
-			for _, id := range removes {
-				want[id] = true
-			}
-			err := s.ContactIdentifiers(ctx, func(id string, ids duckdb.Identifiers) error {
-				if want[id] {
-					gone[id] = memberOf(id, ids, cfg.Audiences.DefaultRegion)
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
 		}
 		for _, id := range adds {
 			rows = append(rows, audience.Row{Member: byID[id], Op: audience.OpAdd})
@@ -271,9 +281,9 @@ func describeFilter(actions []antipersona.Action, persona, where string) string 
 	return strings.Join(parts, "; ")
 }
 
-// audienceMembers returns the contacts of the last build with decisions
-// that pass the filters, by contact id, with their identifiers.
-func (m *Main) audienceMembers(ctx context.Context, cfg config.Config, s *duckdb.Store, actions []antipersona.Action, persona, where string) ([]audience.Member, int64, error) {
+// chooseContacts returns the decisions of the last build's contacts that
+// pass the filters, by contact id, and the build.
+func chooseContacts(ctx context.Context, s *duckdb.Store, actions []antipersona.Action, persona, where string) (map[string]antipersona.ContactSnapshot, int64, error) {
 	build, err := s.LastDecisionBuild(ctx, 0)
 	if err != nil {
 		return nil, 0, err
@@ -310,22 +320,7 @@ func (m *Main) audienceMembers(ctx context.Context, cfg config.Config, s *duckdb
 		chosen[r.ContactID] = r
 		return nil
 	})
-	if err != nil {
-		return nil, 0, err
-	}
-	out := make([]audience.Member, 0, len(chosen))
-	err = s.ContactIdentifiers(ctx, func(id string, ids duckdb.Identifiers) error {
-		r, ok := chosen[id]
-		if !ok {
-			return nil
-		}
-		mb := memberOf(id, ids, cfg.Audiences.DefaultRegion)
-		mb.Action, mb.ExpectedValue = string(r.Action), r.ExpectedValue
-		mb.Personas = append(append([]string{}, r.Personas...), r.Negatives...)
-		out = append(out, mb)
-		return nil
-	})
-	return out, build, err
+	return chosen, build, err
 }
 
 // whereContacts evaluates a CEL condition over the last build's features.
@@ -338,21 +333,8 @@ func whereContacts(ctx context.Context, s *duckdb.Store, where string) (map[stri
 	if err != nil {
 		return nil, antipersona.Errorf(antipersona.EINVALID, "--where: %v", err)
 	}
-	used := rules.Used()
-	names := make([]string, len(used))
-	for i, v := range used {
-		names[i] = v.Name
-	}
-	ev := rules.Evaluator()
-	row := make(segments.Row, len(used))
 	out := map[string]bool{}
-	err = s.ScanFeatures(ctx, names, func(id string, vals []any) error {
-		for i, v := range vals {
-			row[i] = plainValue(v)
-		}
-		return ev.Eval(row, func(int) { out[id] = true })
-	})
-	if err != nil {
+	if err := scanRules(ctx, s, rules, func(id string, _ int) { out[id] = true }); err != nil {
 		return nil, antipersona.Errorf(antipersona.EINVALID, "--where: %v", err)
 	}
 	return out, nil

@@ -211,15 +211,13 @@ func budgetReportOf(ctx context.Context, cfg config.Config, s *duckdb.Store) (*b
 			Revenue: r.Revenue, Profit: r.Profit, ROI: finite(r.ROI()), ROAS: finite(r.ROAS())}
 		kind, id, ok := strings.Cut(r.Group, ":")
 		switch {
+		case r.Group == "": // a channel or campaign row
 		case !ok:
 			out.Kind, out.Name = "none", r.Group
 		case kind == "action":
 			out.Kind, out.Name = "action", id
 		default:
 			out.Kind, out.Name = kind, names[id]
-		}
-		if r.Group == "" {
-			out.Kind, out.Name = "", ""
 		}
 		return out
 	}

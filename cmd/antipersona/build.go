@@ -130,9 +130,11 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	t0 = time.Now()
 	// The traits that changed since the previous build with decisions.
 	var prior time.Time
-	if prev, err := s.LastDecisionBuild(ctx, b.ID); err != nil {
+	prev, err := s.LastDecisionBuild(ctx, b.ID)
+	if err != nil {
 		return sum, err
-	} else if prev > 0 {
+	}
+	if prev > 0 {
 		pb, err := s.BuildByID(ctx, prev)
 		if err != nil {
 			return sum, err
@@ -145,7 +147,7 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	}
 	var np *nextPurchase
 	if w := cfg.Decisions.NextPurchaseDays; w > 0 && sum.Orders > 0 {
-		if np, reason, err = m.trainNextPurchase(ctx, s, p, traits, pr, tv, w); err != nil {
+		if np, reason, err = m.trainNextPurchase(ctx, s, p, tv.traits, pr, w); err != nil {
 			return sum, fmt.Errorf("next-purchase model: %w", err)
 		} else if reason != "" {
 			m.info("Next-purchase model: none (%s)", reason)
@@ -153,7 +155,8 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	}
 	m.logger.Debug("next-purchase model", "seconds", time.Since(t0).Seconds())
 	t0 = time.Now()
-	if err := m.buildDecisions(ctx, cfg, s, *b, pr, sm, np, tv, ci); err != nil {
+	in := decisionInput{build: *b, prev: prev, personas: pr, model: sm, next: np, versions: tv, clv: ci}
+	if err := m.buildDecisions(ctx, cfg, s, in); err != nil {
 		return sum, fmt.Errorf("decisions: %w", err)
 	}
 	m.logger.Debug("decisions", "seconds", time.Since(t0).Seconds())
@@ -210,24 +213,30 @@ func ruleVars(cols []duckdb.ColumnType) []segments.Var {
 func evalRules(ctx context.Context, s *duckdb.Store, rules *segments.Rules) error {
 	var members [][2]string
 	if len(rules.Names()) > 0 {
-		used := rules.Used()
-		names := make([]string, len(used))
-		for i, v := range used {
-			names[i] = v.Name
-		}
-		ev := rules.Evaluator()
-		row := make(segments.Row, len(used))
-		err := s.ScanFeatures(ctx, names, func(id string, vals []any) error {
-			for i, v := range vals {
-				row[i] = plainValue(v)
-			}
-			return ev.Eval(row, func(r int) { members = append(members, [2]string{id, rules.Names()[r]}) })
-		})
+		err := scanRules(ctx, s, rules, func(id string, r int) { members = append(members, [2]string{id, rules.Names()[r]}) })
 		if err != nil {
 			return antipersona.Errorf(antipersona.EINVALID, "%v", err)
 		}
 	}
 	return s.ReplaceRuleSegments(ctx, members)
+}
+
+// scanRules evaluates compiled rules on every contact of the last build's
+// features and calls fn with each contact and rule (its index) that holds.
+func scanRules(ctx context.Context, s *duckdb.Store, rules *segments.Rules, fn func(id string, rule int)) error {
+	used := rules.Used()
+	names := make([]string, len(used))
+	for i, v := range used {
+		names[i] = v.Name
+	}
+	ev := rules.Evaluator()
+	row := make(segments.Row, len(used))
+	return s.ScanFeatures(ctx, names, func(id string, vals []any) error {
+		for i, v := range vals {
+			row[i] = plainValue(v)
+		}
+		return ev.Eval(row, func(r int) { fn(id, r) })
+	})
 }
 
 // plainValue converts a value read from DuckDB to the types rules and

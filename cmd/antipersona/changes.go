@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -116,21 +116,11 @@ func compareBuilds(ctx context.Context, s *duckdb.Store, since, to int64) (*deci
 	if err != nil {
 		return nil, err
 	}
-	var compared []antipersona.Trait
-	for _, t := range traits {
-		if !t.PII && t.Type != antipersona.TraitText && t.Type != antipersona.TraitIdentifier {
-			compared = append(compared, t)
-		}
-	}
-	tc, err := s.TraitChanges(ctx, compared, a.Build.AsOf, b.Build.AsOf)
+	tc, err := s.TraitChanges(ctx, describingTraits(traits), a.Build.AsOf, b.Build.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	changes := make([]decide.TraitChange, len(tc))
-	for i, c := range tc {
-		changes[i] = decide.TraitChange{ContactID: c.ContactID, Trait: c.Trait, From: c.From, To: c.To}
-	}
-	return decide.Compare(a, b, changes), nil
+	return decide.Compare(a, b, tc), nil
 }
 
 // loadSnapshot reads one build's decisions and personas.
@@ -147,32 +137,8 @@ func loadSnapshot(ctx context.Context, s *duckdb.Store, id int64) (decide.Snapsh
 	if err != nil {
 		return sn, err
 	}
-	docs, err := s.PersonaSnapshot(ctx, id)
-	if err != nil {
-		return sn, err
-	}
-	for _, doc := range docs {
-		var p struct {
-			ID           string          `json:"id"`
-			Name         string          `json:"name"`
-			Kind         string          `json:"kind"`
-			NegativeKind string          `json:"negative_kind"`
-			Conditions   json.RawMessage `json:"conditions"`
-			Size         int             `json:"size"`
-			TargetRate   float64         `json:"target_rate"`
-			Lift         float64         `json:"lift"`
-		}
-		if err := json.Unmarshal(doc, &p); err != nil {
-			return sn, fmt.Errorf("persona of build #%d: %w", id, err)
-		}
-		key, err := personaKey(p.Kind, p.NegativeKind, p.Conditions)
-		if err != nil {
-			return sn, err
-		}
-		sn.Personas = append(sn.Personas, decide.PersonaInfo{ID: p.ID, Name: p.Name, Kind: p.Kind, NegativeKind: p.NegativeKind,
-			Key: key, Size: p.Size, TargetRate: p.TargetRate, Lift: p.Lift})
-	}
-	return sn, nil
+	sn.Personas, err = snapshotPersonas(ctx, s, id)
+	return sn, err
 }
 
 func (m *Main) printChanges(ch *decide.Changes, limit int) {
@@ -226,7 +192,7 @@ func (m *Main) printChanges(ch *decide.Changes, limit int) {
 	w.Flush()
 }
 
-func printMatrix(out interface{ Write([]byte) (int, error) }, title string, mx decide.Matrix) {
+func printMatrix(out io.Writer, title string, mx decide.Matrix) {
 	fmt.Fprintf(out, "\n%s (rows: before, columns: after)\n", title)
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(w, "\t")

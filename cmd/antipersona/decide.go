@@ -77,11 +77,23 @@ func loadSnapshotMeta(ctx context.Context, s *duckdb.Store, build int64) (*snaps
 	return &sm, nil
 }
 
-// buildDecisions decides every contact of build b (package decide) and
+// decisionInput is what the steps of a build before the decisions found.
+type decisionInput struct {
+	build    antipersona.Build
+	prev     int64 // the previous build with decisions; 0 when none
+	personas *personaResult
+	model    *storedModel  // the propensity model; nil without one
+	next     *nextPurchase // the next-purchase model's scores; nil without one
+	versions *traitVersions
+	clv      clvFitInfo
+}
+
+// buildDecisions decides every contact of the build (package decide) and
 // stores the decisions as the build's snapshot, with its personas. An
 // excluded contact keeps the date it was first excluded while it stays
-// excluded. sm is the propensity model the build trained (nil without one).
-func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.Store, b antipersona.Build, pr *personaResult, sm *storedModel, np *nextPurchase, tv *traitVersions, ci clvFitInfo) error {
+// excluded.
+func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.Store, in decisionInput) error {
+	b, prev, pr, sm, np, tv := in.build, in.prev, in.personas, in.model, in.next, in.versions
 	n := len(pr.ids)
 	t0 := time.Now()
 	var scores []float64
@@ -143,12 +155,10 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 		}
 	}
 	for k, kind := range pr.kinds {
-		// For a prospect, the kinds defined by profit below zero or by not
-		// having converted say only that it has cost money and not bought
-		// yet, which its expected value already weighs.
-		notYet := kind.Name == "unprofitable" || kind.Name == "expensive_lead" || kind.Name == "low_converter"
+		// Kinds defined by cost or by not having converted count for
+		// customers only (persona.NegativeKind.CustomersOnly).
 		for row, in := range pr.targets[k] {
-			if in && (cs[row].Buyer || !notYet) {
+			if in && (cs[row].Buyer || !kind.CustomersOnly) {
 				cs[row].Negatives = append(cs[row].Negatives, decide.Membership{Name: kind.Label, Kind: kind.Name, Handling: kind.Handle})
 				snaps[row].Kinds = append(snaps[row].Kinds, kind.Name)
 			}
@@ -200,16 +210,16 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 	// The previous build's decisions: exclusions are re-checked, and an
 	// excluded contact keeps the date it was first excluded.
 	since := map[string]time.Time{}
-	prev, err := s.LastDecisionBuild(ctx, b.ID)
-	if err != nil {
-		return err
-	}
 	if prev > 0 {
 		// The keys of today's personas, to tell a contact that left a
 		// persona from a persona that is gone.
-		keys, err := personaKeys(ctx, s, prev)
+		before, err := snapshotPersonas(ctx, s, prev)
 		if err != nil {
 			return err
+		}
+		keys := make(map[string]string, len(before))
+		for _, p := range before {
+			keys[p.ID] = p.Key
 		}
 		now := map[string]bool{}
 		for _, p := range pr.personas {
@@ -280,7 +290,7 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 	if err := s.SnapshotPersonas(ctx, b.ID); err != nil {
 		return err
 	}
-	meta := snapshotMeta{Build: b.ID, Policy: pol, Basis: basis, Models: snapshotModels{CLV: ci}}
+	meta := snapshotMeta{Build: b.ID, Policy: pol, Basis: basis, Models: snapshotModels{CLV: in.clv}}
 	if sm != nil {
 		meta.Models.Propensity = &propensityVersion{TrainedAt: sm.TrainedAt, Trees: sm.GBDT.Iterations, Features: len(sm.Features), ROCAUC: sm.Evaluation.Boosting.ROCAUC}
 	}
@@ -629,44 +639,46 @@ func personaKey(kind, negativeKind string, conditions any) (string, error) {
 	return kind + "\x00" + negativeKind + "\x00" + string(js), nil
 }
 
-// personaKeys maps the persona ids of a build to their keys.
-func personaKeys(ctx context.Context, s *duckdb.Store, build int64) (map[string]string, error) {
+// snapshotPersonas reads the personas of a build's snapshot, each with
+// its key across builds.
+func snapshotPersonas(ctx context.Context, s *duckdb.Store, build int64) ([]decide.PersonaInfo, error) {
 	docs, err := s.PersonaSnapshot(ctx, build)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
-	for _, doc := range docs {
+	out := make([]decide.PersonaInfo, len(docs))
+	for i, doc := range docs {
 		var p struct {
 			ID           string          `json:"id"`
+			Name         string          `json:"name"`
 			Kind         string          `json:"kind"`
 			NegativeKind string          `json:"negative_kind"`
 			Conditions   json.RawMessage `json:"conditions"`
+			Size         int             `json:"size"`
+			TargetRate   float64         `json:"target_rate"`
+			Lift         float64         `json:"lift"`
 		}
 		if err := json.Unmarshal(doc, &p); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("persona of build #%d: %w", build, err)
 		}
-		k, err := personaKey(p.Kind, p.NegativeKind, p.Conditions)
+		key, err := personaKey(p.Kind, p.NegativeKind, p.Conditions)
 		if err != nil {
 			return nil, err
 		}
-		out[p.ID] = k
+		out[i] = decide.PersonaInfo{ID: p.ID, Name: p.Name, Kind: p.Kind, NegativeKind: p.NegativeKind,
+			Key: key, Size: p.Size, TargetRate: p.TargetRate, Lift: p.Lift}
 	}
 	return out, nil
 }
 
 // personaNames maps the persona ids of a build to their names.
 func personaNames(ctx context.Context, s *duckdb.Store, build int64) (map[string]string, error) {
-	docs, err := s.PersonaSnapshot(ctx, build)
+	ps, err := snapshotPersonas(ctx, s, build)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
-	for _, doc := range docs {
-		var p struct{ ID, Name string }
-		if err := json.Unmarshal(doc, &p); err != nil {
-			return nil, err
-		}
+	out := make(map[string]string, len(ps))
+	for _, p := range ps {
 		out[p.ID] = p.Name
 	}
 	return out, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/generate"
@@ -174,27 +175,26 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 			return res, err
 		}
 		fmt.Fprintf(m.Stdout, "\n%d persona avatars (SVG) in %s\n", len(ps), dir)
+	}
+	// What the summary prints and the report shows, computed once.
+	views, err := m.loadViews(ctx, cfg, s)
+	if err != nil {
+		return res, err
+	}
+	if !m.jsonOut {
 		m.printPredictionSummary(ctx, s)
-		if err := m.printDemoAudit(ctx, cfg, s); err != nil {
-			return res, err
-		}
-		ws, err := answerWorksheet(ctx, cfg, s)
-		if err != nil {
-			return res, err
-		}
+		m.printDemoAudit(views.audits)
 		fmt.Fprintln(m.Stdout, "\nThe negative-persona worksheet, answered from the data (antipersona worksheet):")
-		for _, q := range ws {
+		for _, q := range views.worksheet {
 			if len(q.Groups) > 0 {
 				g := q.Groups[0]
 				fmt.Fprintf(m.Stdout, "  %-50s %s (%.0f%% of them against %.0f%%)\n", q.Question, g.Description, 100*g.Rate, 100*g.BaseRate)
 			}
 		}
-		if err := m.printDemoDecisions(ctx, cfg, s); err != nil {
-			return res, err
-		}
+		m.printDemoDecisions(views, cfg.Currency)
 	}
 	// The report of the last build, in the workspace's language.
-	path, err := m.writeReport(ctx, cfg, s, cfg.Locale, filepath.Join(out, "report.html"))
+	path, err := m.writeReport(ctx, cfg, s, views, cfg.Locale, filepath.Join(out, "report.html"))
 	if err != nil {
 		return res, err
 	}
@@ -264,14 +264,7 @@ func declareShopPersona(ws, file string) error {
 
 // printDemoAudit prints the audit of the shop's declared personas in a few
 // lines.
-func (m *Main) printDemoAudit(ctx context.Context, cfg config.Config, s *duckdb.Store) error {
-	if len(cfg.Declared) == 0 {
-		return nil
-	}
-	reports, err := runAudits(ctx, s, cfg.Declared, auditOptions(cfg))
-	if err != nil {
-		return err
-	}
+func (m *Main) printDemoAudit(reports []audit.Report) {
 	out := m.Stdout
 	for _, r := range reports {
 		fmt.Fprintf(out, "\nThe shop's own persona, audited: %q\n", r.Name)
@@ -284,37 +277,27 @@ func (m *Main) printDemoAudit(ctx context.Context, cfg config.Config, s *duckdb.
 			fmt.Fprintf(out, "  biggest buyer group it misses: %s (%.0f%% of all revenue, converting %.0f%%)\n", g.Description, 100*g.RevenueShare, 100*g.ConversionRate)
 		}
 	}
-	return nil
 }
 
 // printDemoDecisions prints the decisions of the last build, what changed
 // since the first and where the money went, in a few lines.
-func (m *Main) printDemoDecisions(ctx context.Context, cfg config.Config, s *duckdb.Store) error {
+func (m *Main) printDemoDecisions(v *buildViews, currency string) {
 	out := m.Stdout
-	dr, err := decisionReportOf(ctx, s, cfg)
-	if err != nil {
-		return err
-	}
+	dr, ch, br := v.decisions, v.changes, v.budget
 	fmt.Fprintf(out, "\nDecisions as of %s (antipersona decide):\n", dr.Build.AsOf.Format(time.DateOnly))
 	for _, a := range dr.Actions {
-		fmt.Fprintf(out, "  %-13s %6d contacts  expected value %12.0f %s\n", a.Action, a.Contacts, a.ExpectedValue, cfg.Currency)
+		fmt.Fprintf(out, "  %-13s %6d contacts  expected value %12.0f %s\n", a.Action, a.Contacts, a.ExpectedValue, currency)
 	}
-	ch, err := compareBuilds(ctx, s, 0, 0)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "\nSince %s (antipersona changes): %d contacts reinstated, %d newly excluded", ch.From.AsOf.Format(time.DateOnly), len(ch.Reinstated), len(ch.NewlyExcluded))
-	if len(ch.ReinstatedReasons) > 0 {
-		var parts []string
-		for _, r := range ch.ReinstatedReasons {
-			parts = append(parts, fmt.Sprintf("%s %d", r.Code, r.Contacts))
+	if ch != nil {
+		fmt.Fprintf(out, "\nSince %s (antipersona changes): %d contacts reinstated, %d newly excluded", ch.From.AsOf.Format(time.DateOnly), len(ch.Reinstated), len(ch.NewlyExcluded))
+		if len(ch.ReinstatedReasons) > 0 {
+			var parts []string
+			for _, r := range ch.ReinstatedReasons {
+				parts = append(parts, fmt.Sprintf("%s %d", r.Code, r.Contacts))
+			}
+			fmt.Fprintf(out, " (reinstated: %s)", strings.Join(parts, ", "))
 		}
-		fmt.Fprintf(out, " (reinstated: %s)", strings.Join(parts, ", "))
-	}
-	fmt.Fprintln(out)
-	br, err := budgetReportOf(ctx, cfg, s)
-	if err != nil {
-		return err
+		fmt.Fprintln(out)
 	}
 	w := br.WhatIf
 	share := 0.0
@@ -322,6 +305,5 @@ func (m *Main) printDemoDecisions(ctx context.Context, cfg config.Config, s *duc
 		share = *br.Negatives.Share
 	}
 	fmt.Fprintf(out, "\nBudget (antipersona budget): %.0f %s spent, %.0f%% of it on negative personas. Without paid budget for the %d contacts the decisions exclude: %.0f %s saved, %.0f %s of revenue lost (95%% interval %.0f to %.0f); ROI %s → %s\n",
-		br.TotalSpend, cfg.Currency, 100*share, w.Contacts, w.Saved, cfg.Currency, w.LostRevenue, cfg.Currency, w.LostRevenueLow, w.LostRevenueHigh, ratio(w.ROIBefore), ratio(w.ROIAfter))
-	return nil
+		br.TotalSpend, currency, 100*share, w.Contacts, w.Saved, currency, w.LostRevenue, currency, w.LostRevenueLow, w.LostRevenueHigh, ratio(w.ROIBefore), ratio(w.ROIAfter))
 }

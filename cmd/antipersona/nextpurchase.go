@@ -35,14 +35,10 @@ const nextRows = 100_000
 // build's contacts, the probability that a contact who has not bought
 // makes a first purchase within Window days (NaN for buyers).
 type nextPurchase struct {
-	Q []float64
-	// PriorQ is the same for the traits before their latest change (NaN
-	// for buyers and contacts whose traits never changed).
-	PriorQ []float64
+	Q      []float64
 	Window int
 	// Train, Positives: the contacts it learnt from and how many bought.
 	Train, Positives int
-	AUC              float64 // on the training rows' cross-validation holdout (NaN when unknown)
 }
 
 // trainNextPurchase learns, from the shop's own history, who among the
@@ -53,16 +49,11 @@ type nextPurchase struct {
 // (as known on the as-of date) and behaviour on t0, and scores today's
 // contacts who have not bought on their traits and behaviour today. It returns nil and a
 // reason when the history is too short or too few bought.
-func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p features.Params, traits []antipersona.Trait, pr *personaResult, tv *traitVersions, window int) (*nextPurchase, string, error) {
+// trs are the traits it reads (describingTraits).
+func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p features.Params, trs []antipersona.Trait, pr *personaResult, window int) (*nextPurchase, string, error) {
 	t0 := p.AsOf.AddDate(0, 0, -window)
 	p0 := p
 	p0.AsOf = t0
-	var trs []antipersona.Trait
-	for _, t := range traits {
-		if !t.PII && t.Type != antipersona.TraitText && t.Type != antipersona.TraitIdentifier {
-			trs = append(trs, t)
-		}
-	}
 	cols := make([]persona.Column, 0, len(trs)+len(nextFeatures))
 	for _, t := range trs {
 		cols = append(cols, persona.NewColumn(t.Name, t.Ident, t.Type, t.Dimension, 0))
@@ -129,9 +120,7 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 	// Today's contacts, scored with the same columns (one table, so that
 	// categories get the same codes).
 	// Today's prospects come from the columns the personas read (the
-	// features as of the as-of date); contacts whose traits changed are
-	// scored a second time with their traits before the change and
-	// today's behaviour.
+	// features as of the as-of date).
 	tHistory := time.Since(tStart)
 	src := make([]*persona.Column, len(cols))
 	for c := range cols {
@@ -143,8 +132,8 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 			}
 		}
 	}
-	var score, prior []int
-	for row, id := range pr.ids {
+	var score []int
+	for row := range pr.ids {
 		if pr.in.y[row] {
 			continue
 		}
@@ -155,21 +144,6 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 		y = append(y, false)
 		seen = append(seen, pr.in.seen[row])
 		score = append(score, row)
-		if old, ok := tv.byID[id]; ok {
-			for c := range cols {
-				if k, ok := tv.index[cols[c].Ident]; ok && c < len(trs) {
-					growColumn(&cols[c])
-					setValue(&cols[c], rows, old.vals[k])
-				} else {
-					copyValue(&cols[c], rows, src[c], row)
-				}
-			}
-			rows++
-			y = append(y, false)
-			seen = append(seen, pr.in.seen[row])
-			score = append(score, -1)
-			prior = append(prior, row)
-		}
 	}
 	tToday := time.Since(tStart)
 	in := modelInputFromColumns(cols, y, seen)
@@ -188,19 +162,12 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 	m.logger.Debug("next-purchase phases", "history_seconds", tHistory.Seconds(), "today_seconds", (tToday - tHistory).Seconds(),
 		"table_seconds", (tTable - tToday).Seconds(), "fit_seconds", (tFit - tTable).Seconds(), "score_seconds", (time.Since(tStart) - tFit).Seconds(),
 		"train_rows", len(train), "positives", pos, "sample", sample)
-	np := &nextPurchase{Q: make([]float64, len(pr.ids)), PriorQ: make([]float64, len(pr.ids)), Window: window, Train: n0, Positives: pos, AUC: math.NaN()}
+	np := &nextPurchase{Q: make([]float64, len(pr.ids)), Window: window, Train: n0, Positives: pos}
 	for i := range np.Q {
-		np.Q[i], np.PriorQ[i] = math.NaN(), math.NaN()
+		np.Q[i] = math.NaN()
 	}
-	k := 0
 	for i, row := range score {
-		switch {
-		case row < 0:
-			np.PriorQ[prior[k]] = pred[i]
-			k++
-		case !pr.in.y[row]:
-			np.Q[row] = pred[i]
-		}
+		np.Q[row] = pred[i]
 	}
 	return np, "", nil
 }
@@ -211,8 +178,8 @@ func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p feature
 // valid on the as-of date and the trait values valid on the previous
 // build's as-of date.
 type traitVersions struct {
-	idents []string       // the traits read, in the order of vals
-	index  map[string]int // ident → position in vals
+	traits []antipersona.Trait // the traits read (describingTraits), in the order of vals
+	index  map[string]int      // ident → position in vals
 	byID   map[string]traitVersion
 }
 
@@ -221,18 +188,27 @@ type traitVersion struct {
 	vals  []any
 }
 
-// readTraitVersions reads the trait versions of the contacts between the
-// as-of dates prior (zero: as first known) and asOf (the traits that are
-// not personal data or free text).
-func readTraitVersions(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, asOf, prior time.Time) (*traitVersions, error) {
-	tv := &traitVersions{index: map[string]int{}, byID: map[string]traitVersion{}}
+// describingTraits returns the traits that describe a contact and can be
+// compared or learnt from: not personal data, not free text.
+func describingTraits(traits []antipersona.Trait) []antipersona.Trait {
+	var out []antipersona.Trait
 	for _, t := range traits {
 		if !t.PII && t.Type != antipersona.TraitText && t.Type != antipersona.TraitIdentifier {
-			tv.index[t.Ident] = len(tv.idents)
-			tv.idents = append(tv.idents, t.Ident)
+			out = append(out, t)
 		}
 	}
-	err := s.TraitsBefore(ctx, tv.idents, asOf, prior, func(id string, since time.Time, vals []any) error {
+	return out
+}
+
+// readTraitVersions reads the trait versions of the contacts between the
+// as-of dates prior (zero: as first known) and asOf (describingTraits).
+func readTraitVersions(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, asOf, prior time.Time) (*traitVersions, error) {
+	tv := &traitVersions{traits: describingTraits(traits), index: map[string]int{}, byID: map[string]traitVersion{}}
+	idents := make([]string, len(tv.traits))
+	for i, t := range tv.traits {
+		tv.index[t.Ident], idents[i] = i, t.Ident
+	}
+	err := s.TraitsBefore(ctx, idents, asOf, prior, func(id string, since time.Time, vals []any) error {
 		tv.byID[id] = traitVersion{since: since, vals: slices.Clone(vals)}
 		return nil
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/decide"
 	"github.com/antipersona/antipersona/duckdb"
@@ -49,7 +50,7 @@ Languages: en, pl, vi, ka (default: locale in antipersona.yaml).`,
 			if out == "" {
 				return antipersona.Errorf(antipersona.EINVALID, "--out is required (the HTML file to write)")
 			}
-			path, err := m.writeReport(cmd.Context(), cfg, s, lang, out)
+			path, err := m.writeReport(cmd.Context(), cfg, s, nil, lang, out)
 			if err != nil {
 				return err
 			}
@@ -62,13 +63,58 @@ Languages: en, pl, vi, ka (default: locale in antipersona.yaml).`,
 	return cmd
 }
 
+// buildViews are the last build's decisions, budget, changes since the
+// build before (nil without one), audits of the declared personas and
+// worksheet answers: what the report shows and the demo prints, computed
+// once.
+type buildViews struct {
+	decisions *decisionReport
+	budget    *budgetReport
+	changes   *decide.Changes
+	audits    []audit.Report
+	worksheet []worksheetAnswer
+}
+
+func (m *Main) loadViews(ctx context.Context, cfg config.Config, s *duckdb.Store) (*buildViews, error) {
+	v := &buildViews{}
+	var err error
+	if v.decisions, err = decisionReportOf(ctx, s, cfg); err != nil {
+		return nil, err
+	}
+	if v.budget, err = budgetReportOf(ctx, cfg, s); err != nil {
+		return nil, err
+	}
+	if prev, err := s.LastDecisionBuild(ctx, v.decisions.Build.ID); err != nil {
+		return nil, err
+	} else if prev > 0 {
+		if v.changes, err = compareBuilds(ctx, s, prev, v.decisions.Build.ID); err != nil {
+			return nil, err
+		}
+	}
+	if len(cfg.Declared) > 0 {
+		if v.audits, err = runAudits(ctx, s, cfg.Declared, auditOptions(cfg)); err != nil {
+			return nil, err
+		}
+	}
+	if v.worksheet, err = answerWorksheet(ctx, cfg, s); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // writeReport renders the report of the last build in lang to out and
-// returns its absolute path.
-func (m *Main) writeReport(ctx context.Context, cfg config.Config, s *duckdb.Store, lang, out string) (string, error) {
+// returns its absolute path. v holds what it shows (nil: computed here).
+func (m *Main) writeReport(ctx context.Context, cfg config.Config, s *duckdb.Store, v *buildViews, lang, out string) (string, error) {
 	if !slices.Contains(i18n.Supported(), lang) {
 		return "", antipersona.Errorf(antipersona.EINVALID, "unknown language %q (use %s)", lang, strings.Join(i18n.Supported(), ", "))
 	}
-	d, err := m.reportData(ctx, cfg, s)
+	if v == nil {
+		var err error
+		if v, err = m.loadViews(ctx, cfg, s); err != nil {
+			return "", err
+		}
+	}
+	d, err := m.reportData(ctx, cfg, s, v)
 	if err != nil {
 		return "", err
 	}
@@ -87,18 +133,11 @@ func (m *Main) writeReport(ctx context.Context, cfg config.Config, s *duckdb.Sto
 }
 
 // reportData gathers everything the report shows.
-func (m *Main) reportData(ctx context.Context, cfg config.Config, s *duckdb.Store) (*report.Data, error) {
-	dr, err := decisionReportOf(ctx, s, cfg)
-	if err != nil {
-		return nil, err
-	}
+func (m *Main) reportData(ctx context.Context, cfg config.Config, s *duckdb.Store, v *buildViews) (*report.Data, error) {
+	dr, br := v.decisions, v.budget
 	b := dr.Build
 	d := &report.Data{Workspace: filepath.Base(m.workspaceDir()), Currency: cfg.Currency, AsOf: b.AsOf, GeneratedAt: m.Now().UTC(), BuildID: b.ID}
 	sum, err := s.Summary(ctx, b)
-	if err != nil {
-		return nil, err
-	}
-	br, err := budgetReportOf(ctx, cfg, s)
 	if err != nil {
 		return nil, err
 	}
@@ -106,10 +145,8 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s *duckdb.Stor
 	if br.Negatives.Share != nil {
 		d.Overview.NegativeSpendShare = *br.Negatives.Share
 	}
-	if prev, err := s.LastDecisionBuild(ctx, b.ID); err != nil {
-		return nil, err
-	} else if prev > 0 {
-		d.Overview.PreviousBuild = &prev
+	if v.changes != nil {
+		d.Overview.PreviousBuild = &v.changes.From.ID
 	}
 
 	// Personas and negative personas.
@@ -200,54 +237,40 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s *duckdb.Stor
 	d.Budget = rb
 
 	// Changes since the previous build.
-	if d.Overview.PreviousBuild != nil {
-		ch, err := compareBuilds(ctx, s, 0, 0)
-		if err != nil {
-			return nil, err
-		}
-		d.Changes = reportChanges(ch)
+	if v.changes != nil {
+		d.Changes = reportChanges(v.changes)
 	}
 
 	// Audit of the declared personas.
-	if len(cfg.Declared) > 0 {
-		reps, err := runAudits(ctx, s, cfg.Declared, auditOptions(cfg))
-		if err != nil {
-			return nil, err
+	for _, r := range v.audits {
+		a := report.AuditResult{Persona: r.Name, Matched: r.Matched, Conversion: r.ConversionRate, BaseConversion: r.BaseConversionRate,
+			ConversionLow: r.ConversionLow, ConversionHigh: r.ConversionHigh}
+		switch {
+		case r.Matched == 0:
+			a.Verdict = "no_match"
+		case r.ConversionHigh < r.BaseConversionRate:
+			a.Verdict = "worse"
+		case r.ConversionLow > r.BaseConversionRate:
+			a.Verdict = "better"
+		default:
+			a.Verdict = "same"
 		}
-		for _, r := range reps {
-			a := report.AuditResult{Persona: r.Name, Matched: r.Matched, Conversion: r.ConversionRate, BaseConversion: r.BaseConversionRate,
-				ConversionLow: r.ConversionLow, ConversionHigh: r.ConversionHigh}
-			switch {
-			case r.Matched == 0:
-				a.Verdict = "no_match"
-			case r.ConversionHigh < r.BaseConversionRate:
-				a.Verdict = "worse"
-			case r.ConversionLow > r.BaseConversionRate:
-				a.Verdict = "better"
-			default:
-				a.Verdict = "same"
+		for _, c := range r.Conditions {
+			verdict := "discriminates"
+			if c.Pseudo {
+				verdict = "pseudo_profiling"
 			}
-			for _, c := range r.Conditions {
-				v := "discriminates"
-				if c.Pseudo {
-					v = "pseudo_profiling"
-				}
-				a.Conditions = append(a.Conditions, report.AuditCondition{Name: c.Name, Expr: c.Expr, Lift: c.Lift, PValue: c.PValue, Verdict: v})
-			}
-			d.Audit = append(d.Audit, a)
+			a.Conditions = append(a.Conditions, report.AuditCondition{Name: c.Name, Expr: c.Expr, Lift: c.Lift, PValue: c.PValue, Verdict: verdict})
 		}
+		d.Audit = append(d.Audit, a)
 	}
 
 	// The worksheet, with the team's answers kept in the store.
-	ws, err := answerWorksheet(ctx, cfg, s)
-	if err != nil {
-		return nil, err
-	}
 	team, err := loadTeamAnswers(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range ws {
+	for _, q := range v.worksheet {
 		a := report.WorksheetAnswer{Question: q.ID, Contacts: q.Contacts, Share: q.Share, TeamAnswer: team[q.ID]}
 		if len(q.Groups) > 0 {
 			g := q.Groups[0]
