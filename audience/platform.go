@@ -40,7 +40,7 @@ var GoogleHeader = []string{"Email", "Phone", "First Name", "Last Name", "Countr
 // unknown Op or a non-finite ExpectedValue; otherwise it returns the first
 // error of w.
 func WriteGoogle(w io.Writer, rows []Row) (Stats, error) {
-	return writePlatform(w, rows, GoogleHeader, googleRecord)
+	return writeCSV(w, rows, GoogleHeader, func(n *normalizer, r *Row, rec []string) bool { return googleRecord(n, &r.Member, rec) })
 }
 
 func googleRecord(n *normalizer, m *Member, rec []string) bool {
@@ -89,7 +89,7 @@ var MetaHeader = []string{"email", "phone", "fn", "ln", "zip", "country"}
 // unknown Op or a non-finite ExpectedValue; otherwise it returns the first
 // error of w.
 func WriteMeta(w io.Writer, rows []Row) (Stats, error) {
-	return writePlatform(w, rows, MetaHeader, metaRecord)
+	return writeCSV(w, rows, MetaHeader, func(n *normalizer, r *Row, rec []string) bool { return metaRecord(n, &r.Member, rec) })
 }
 
 func metaRecord(n *normalizer, m *Member, rec []string) bool {
@@ -120,7 +120,9 @@ func metaZip(postal, country string) string {
 	return z
 }
 
-func writePlatform(w io.Writer, rows []Row, header []string, fill func(*normalizer, *Member, []string) bool) (Stats, error) {
+// writeCSV checks rows, writes header and, for each row, the record fill
+// makes of it; a row fill returns false for is skipped (Stats.Skipped).
+func writeCSV(w io.Writer, rows []Row, header []string, fill func(*normalizer, *Row, []string) bool) (Stats, error) {
 	var st Stats
 	if err := checkRows(rows); err != nil {
 		return st, err
@@ -132,7 +134,7 @@ func writePlatform(w io.Writer, rows []Row, header []string, fill func(*normaliz
 	var n normalizer
 	rec := make([]string, len(header))
 	for i := range rows {
-		if !fill(&n, &rows[i].Member, rec) {
+		if !fill(&n, &rows[i], rec) {
 			st.Skipped++
 			continue
 		}

@@ -2,7 +2,6 @@ package audience
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -43,40 +42,20 @@ func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) 
 // unknown Op or a non-finite ExpectedValue; otherwise it returns the first
 // error of w.
 func WriteCSV(w io.Writer, rows []Row) (Stats, error) {
-	var st Stats
-	if err := checkRows(rows); err != nil {
-		return st, err
-	}
 	withOp := anyOp(rows)
-	cw := csv.NewWriter(w)
 	header := []string{"contact_id", "email_sha256", "phone_sha256", "country", "postal_code", "action", "expected_value", "personas"}
 	if withOp {
 		header = append(header, "op")
 	}
-	if err := cw.Write(header); err != nil {
-		return st, fmt.Errorf("audience: write csv: %w", err)
-	}
-	var n normalizer
-	rec := make([]string, len(header))
-	for i := range rows {
-		r := n.toRecord(&rows[i])
+	return writeCSV(w, rows, header, func(n *normalizer, row *Row, rec []string) bool {
+		r := n.toRecord(row)
 		rec[0], rec[1], rec[2], rec[3] = r.ContactID, r.EmailSHA256, r.PhoneSHA256, r.Country
 		rec[4], rec[5], rec[6], rec[7] = r.PostalCode, r.Action, formatFloat(r.ExpectedValue), strings.Join(r.Personas, "|")
 		if withOp {
 			rec[8] = r.Op
 		}
-		if err := cw.Write(rec); err != nil {
-			st.Dropped = n.dropped
-			return st, fmt.Errorf("audience: write csv: %w", err)
-		}
-		st.Rows++
-	}
-	st.Dropped = n.dropped
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return st, fmt.Errorf("audience: write csv: %w", err)
-	}
-	return st, nil
+		return true
+	})
 }
 
 // jsonRecord is the JSON form of a record; the field order is the key order.
