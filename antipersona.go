@@ -266,6 +266,9 @@ type WriteResult struct {
 	Inserted   int64 // new rows
 	Updated    int64 // existing rows changed (contacts only)
 	Duplicates int64 // rows already present (same id, messageId or content)
+	// Refused counts rows of contacts forgotten on request (see
+	// PrivacyStore); they are not stored.
+	Refused int64
 }
 
 // Add adds o to r.
@@ -273,6 +276,7 @@ func (r *WriteResult) Add(o WriteResult) {
 	r.Inserted += o.Inserted
 	r.Updated += o.Updated
 	r.Duplicates += o.Duplicates
+	r.Refused += o.Refused
 }
 
 // IngestRun describes one `ingest` of one file, recorded in the store.

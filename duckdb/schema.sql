@@ -192,3 +192,24 @@ CREATE TABLE IF NOT EXISTS audience_members (
     name       VARCHAR NOT NULL,
     contact_id VARCHAR NOT NULL
 );
+
+-- Who changed or exported what (the server's audit log). Never holds
+-- personal data beyond the id of the contact an action was about.
+CREATE TABLE IF NOT EXISTS audit_log (
+    ts        TIMESTAMP NOT NULL,
+    seq       BIGINT NOT NULL,
+    workspace VARCHAR NOT NULL,
+    key_id    VARCHAR NOT NULL,
+    role      VARCHAR,
+    action    VARCHAR NOT NULL,
+    target    VARCHAR,
+    status    INTEGER NOT NULL,
+    detail    VARCHAR
+);
+
+-- Contacts deleted on request: the SHA-256 (hex) of the id, never the id.
+-- Later writes of rows of these contacts are refused until re-consent.
+CREATE TABLE IF NOT EXISTS forgotten (
+    id_hash      VARCHAR PRIMARY KEY,
+    forgotten_at TIMESTAMP NOT NULL
+);

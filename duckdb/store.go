@@ -17,6 +17,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -31,8 +32,9 @@ var schemaSQL string
 // SchemaVersion is stored in meta and checked on Open.
 const SchemaVersion = "1"
 
-// Store is a workspace's DuckDB database. It is safe for use by one
-// goroutine at a time per method call; writes are serialised by the caller.
+// Store is a workspace's DuckDB database. WriteBatch, ForgetContact,
+// Reconsent, AppendAudit and the readers are safe for concurrent use; the
+// build's writers (Build, Replace*) are called by one goroutine at a time.
 type Store struct {
 	path      string
 	connector *duck.Connector
@@ -41,6 +43,13 @@ type Store struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	keys      map[string]*keySet // by keyed table, see keySetOf
+
+	// wmu serialises WriteBatch, ForgetContact and Reconsent, so that a
+	// server may ingest while it builds; forgotten caches the hashes of
+	// forgotten ids (nil until first needed).
+	wmu       sync.Mutex
+	forgotten map[string]bool
+	amu       sync.Mutex // serialises AppendAudit
 }
 
 var _ antipersona.IngestStore = (*Store)(nil)

@@ -90,14 +90,24 @@ func (s *Store) ensureTraits(ctx context.Context, traits []antipersona.Trait) er
 // WriteBatch stores one batch. The rows of the batch are first appended to a
 // staging table and then merged into the target in one transaction, so a
 // crash leaves either the whole batch or none of it.
+//
+// Rows of contacts forgotten on request are left out and counted in
+// Refused (see ForgetContact). WriteBatch is safe for concurrent use; calls
+// are serialised.
 func (s *Store) WriteBatch(ctx context.Context, b *antipersona.Batch) (antipersona.WriteResult, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	var res antipersona.WriteResult
+	forgotten, err := s.forgottenSet(ctx)
+	if err != nil {
+		return res, err
+	}
+	b, res.Refused = withoutForgotten(b, forgotten)
 	if len(b.Identities) > 0 {
 		if err := s.writeIdentities(ctx, b.Identities); err != nil {
 			return res, err
 		}
 	}
-	var err error
 	var r antipersona.WriteResult
 	if len(b.Contacts) > 0 {
 		r, err = s.writeContacts(ctx, b)
