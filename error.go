@@ -10,8 +10,12 @@ import (
 const (
 	EINVALID  = "invalid"   // bad input or arguments
 	ENOTFOUND = "not_found" // no such workspace, contact, file, ...
-	ECONFLICT = "conflict"  // the workspace is in use by another process
+	ECONFLICT = "conflict"  // the workspace is in use by another process, a build is running, ...
 	EINTERNAL = "internal"
+
+	EUNAUTHORIZED = "unauthorized" // no API key, or an unknown or revoked one
+	EFORBIDDEN    = "forbidden"    // the key's role does not allow the action
+	ETOOLARGE     = "too_large"    // a request or message over its size limit
 )
 
 // Error is a user-facing error: Message is safe to show as it is.

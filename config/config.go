@@ -49,7 +49,60 @@ type Config struct {
 	Decisions Decisions `yaml:"decisions"`
 	// Audiences tunes audience exports.
 	Audiences Audiences `yaml:"audiences"`
+	// Server configures `antipersona serve`.
+	Server Server `yaml:"server"`
+	// Build configures builds the server runs by itself.
+	Build Build `yaml:"build"`
 }
+
+// Server configures the team server (`antipersona serve`).
+type Server struct {
+	// Workspace is the workspace's name in the API's paths and in its
+	// keys; empty: the folder's name, lower-cased, with characters other
+	// than a-z, 0-9 and _ replaced by _.
+	Workspace string `yaml:"workspace"`
+	// Addr is the address to listen on (host:port).
+	Addr string `yaml:"addr"`
+	// Postgres is the DSN of a PostgreSQL database to serve the workspace
+	// from instead of the embedded store; ANTIPERSONA_POSTGRES overrides it.
+	Postgres string `yaml:"postgres"`
+	// MaxBodyBytes caps a request body (Segment's batch limit is 500 KB).
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// MaxMessageBytes caps one Segment message (Segment's limit is 32 KB).
+	MaxMessageBytes int `yaml:"max_message_bytes"`
+}
+
+// Build configures scheduled builds.
+type Build struct {
+	// Schedule rebuilds (re-evaluating every contact) at this interval
+	// while the server runs: a Go duration such as 24h or 6h, or @daily or
+	// @hourly; empty: only builds started by hand or by the API.
+	Schedule string `yaml:"schedule"`
+}
+
+// ScheduleInterval parses Build.Schedule; 0 means no schedule.
+func (b Build) ScheduleInterval() (time.Duration, error) {
+	switch s := strings.TrimSpace(b.Schedule); s {
+	case "":
+		return 0, nil
+	case "@daily":
+		return 24 * time.Hour, nil
+	case "@hourly":
+		return time.Hour, nil
+	default:
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Minute {
+			return 0, fmt.Errorf("%q is not an interval of a minute or more (e.g. 24h, 6h, @daily)", s)
+		}
+		return d, nil
+	}
+}
+
+// workspaceName is what Server.Workspace may be.
+var workspaceName = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
+
+// ValidWorkspaceName reports whether name may name a workspace.
+func ValidWorkspaceName(name string) bool { return workspaceName.MatchString(name) }
 
 // Decisions is the decision policy (package decide): the expected value
 // of a contact is probability × value − contact cost over clv.months.
@@ -308,6 +361,7 @@ func Default() Config {
 		Audit:     Audit{MinLift: 1.2},
 		Decisions: Decisions{ExcludeBelow: 0, ActivateROI: 1, ActivateLift: 1.5, KeepLift: 1, NextPurchaseDays: 365},
 		Audiences: Audiences{DefaultRegion: "PL"},
+		Server:    Server{Addr: "127.0.0.1:8080", MaxBodyBytes: 512_000, MaxMessageBytes: 32_000},
 		Declared:  []DeclaredPersona{},
 		Personas:  Personas{Depth: 3, Positive: 6, PerKind: 3, MinTargetRate: 0.4, Negative: map[string]NegativeOverride{}},
 		Segments: Segments{
@@ -474,6 +528,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Decisions.ActivateLift <= 0 {
 		return bad("decisions.activate_lift", "must be above 0, got %g", c.Decisions.ActivateLift)
+	}
+	if w := c.Server.Workspace; w != "" && !ValidWorkspaceName(w) {
+		return bad("server.workspace", "%q is not a workspace name: 1 to 40 of a-z, 0-9 and _", w)
+	}
+	if c.Server.MaxBodyBytes < 0 || c.Server.MaxMessageBytes < 0 {
+		return bad("server", "max_body_bytes and max_message_bytes must not be negative")
+	}
+	if _, err := c.Build.ScheduleInterval(); err != nil {
+		return bad("build.schedule", "%v", err)
 	}
 	if r := c.Audiences.DefaultRegion; r != "" && !region.MatchString(r) {
 		return bad("audiences.default_region", "%q is not an ISO 3166-1 alpha-2 country code such as PL", r)

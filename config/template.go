@@ -213,6 +213,25 @@ audiences:
   # ANTIPERSONA_WEBHOOK_SECRET overrides it.
   webhook_secret: ""
 
+server:
+  # The workspace's name in the API (/api/v1/workspaces/NAME/...) and in its
+  # keys; empty: the folder's name (lower case; other characters than a-z,
+  # 0-9 and _ become _).
+  workspace: ""
+  # Address 'antipersona serve' listens on.
+  addr: 127.0.0.1:8080
+  # DSN of a PostgreSQL database to serve from instead of the embedded
+  # store (ANTIPERSONA_POSTGRES overrides it), e.g. postgres://user@host/db.
+  postgres: ""
+  # Largest request body and largest Segment message, in bytes.
+  max_body_bytes: 512000
+  max_message_bytes: 32000
+
+build:
+  # Rebuild while the server runs, re-evaluating every contact: a duration
+  # (24h, 6h) or @daily / @hourly; empty: only builds started by hand or API.
+  schedule: ""
+
 store:
   # Cap on the embedded store's memory (e.g. 8GB); empty: 80 % of the
   # machine's memory. Above it the store spills to disk (slower).

@@ -586,16 +586,33 @@ func (s *Store) Status(ctx context.Context) (antipersona.Status, error) {
 
 // LastBuild returns the newest build, or nil when there is none.
 func (s *Store) LastBuild(ctx context.Context) (*antipersona.Build, error) {
-	var b antipersona.Build
-	err := s.db.QueryRowContext(ctx, "SELECT id, as_of, started_at, finished_at, contacts, config_hash FROM builds ORDER BY id DESC LIMIT 1").
-		Scan(&b.ID, &b.AsOf, &b.StartedAt, &b.FinishedAt, &b.Contacts, &b.ConfigHash)
-	if err == sql.ErrNoRows {
-		return nil, nil
+	bs, err := s.builds(ctx, "ORDER BY id DESC LIMIT 1")
+	if err != nil || len(bs) == 0 {
+		return nil, err
 	}
+	return &bs[0], nil
+}
+
+// Builds returns every build, oldest first.
+func (s *Store) Builds(ctx context.Context) ([]antipersona.Build, error) {
+	return s.builds(ctx, "ORDER BY id")
+}
+
+func (s *Store) builds(ctx context.Context, order string) ([]antipersona.Build, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, as_of, started_at, finished_at, contacts, config_hash FROM builds "+order)
 	if err != nil {
-		return nil, fmt.Errorf("read last build: %w", err)
+		return nil, fmt.Errorf("read builds: %w", err)
 	}
-	return &b, nil
+	defer rows.Close()
+	var out []antipersona.Build
+	for rows.Next() {
+		var b antipersona.Build
+		if err := rows.Scan(&b.ID, &b.AsOf, &b.StartedAt, &b.FinishedAt, &b.Contacts, &b.ConfigHash); err != nil {
+			return nil, fmt.Errorf("read builds: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
 
 // mergedContacts selects one row per contact with, per trait, the value of

@@ -128,8 +128,9 @@ type TraitOverride struct {
 
 // Result counts what File did with a file.
 //
-// Every data row read ends up in exactly one of Loaded, Rejected, Duplicates
-// and Skipped: Read == Loaded + Rejected + Duplicates + Skipped.
+// Every data row read ends up in exactly one of Loaded, Rejected,
+// Duplicates, Skipped and Refused:
+// Read == Loaded + Rejected + Duplicates + Skipped + Refused.
 //
 // Loaded and Duplicates are in rows of the file. When one row becomes one
 // record (contacts, costs, touches, survey answers, most orders and events)
@@ -145,6 +146,10 @@ type Result struct {
 	// with an empty (missing) answer, and JSON Lines event lines for which
 	// ParseSegment appends nothing.
 	Skipped int64
+	// Refused counts rows of contacts forgotten on request, which the
+	// store refuses (antipersona.PrivacyStore); they are deliberately not
+	// kept anywhere, not even in the rejects file.
+	Refused int64
 	// Written is the sum of the sink's WriteResults, in records.
 	Written antipersona.WriteResult
 	// Traits are the contact traits of this file, after inference
@@ -272,13 +277,15 @@ func (d *driver) finishCounts() {
 	case records == 0:
 		// Only identities (or nothing) were written: the rows are loaded.
 		d.res.Loaded = d.accepted
-	case records == d.accepted && w.Inserted+w.Updated+w.Duplicates == records:
+	case records == d.accepted && w.Inserted+w.Updated+w.Duplicates+w.Refused == records:
 		d.res.Loaded = w.Inserted + w.Updated
 		d.res.Duplicates = w.Duplicates
+		d.res.Refused = w.Refused
 	default:
 		dup := min(int64(math.Round(float64(d.accepted)*float64(w.Duplicates)/float64(records))), d.accepted)
-		d.res.Duplicates = dup
-		d.res.Loaded = d.accepted - dup
+		ref := min(int64(math.Round(float64(d.accepted)*float64(w.Refused)/float64(records))), d.accepted-dup)
+		d.res.Duplicates, d.res.Refused = dup, ref
+		d.res.Loaded = d.accepted - dup - ref
 	}
 	// Rows of a batch that was never written (the run stopped with an
 	// error) are in Read but in none of the other counts.

@@ -198,6 +198,22 @@ var segBOM = []byte("\xef\xbb\xbf")
 // ParseSegment keeps no reference to line and is safe for concurrent use on
 // different batches.
 func ParseSegment(b *antipersona.Batch, line []byte, file string, lineNo int64) error {
+	return ParseSegmentWith(b, line, file, lineNo, SegmentOptions{})
+}
+
+// SegmentOptions adapt ParseSegment to Segment's HTTP API, where the
+// endpoint names the type and the server stamps the time of receipt.
+type SegmentOptions struct {
+	// Type, when set, is the type of a message without one; a message
+	// with another type is an error.
+	Type antipersona.EventType
+	// Received, when not zero, is the time of a message without timestamp,
+	// originalTimestamp, sentAt and receivedAt.
+	Received time.Time
+}
+
+// ParseSegmentWith is ParseSegment with options.
+func ParseSegmentWith(b *antipersona.Batch, line []byte, file string, lineNo int64, opt SegmentOptions) error {
 	fail := func(col int, name string, err error) error {
 		return &antipersona.ParseError{File: file, Line: lineNo, Column: max(col, 1), ColumnName: name, Err: err}
 	}
@@ -254,12 +270,18 @@ func ParseSegment(b *antipersona.Batch, line []byte, file string, lineNo int64) 
 		default:
 			return fail(m.column(), m.name("type"), fmt.Errorf("unknown type %s", segShow(m.val)))
 		}
+	case opt.Type != "":
+		typ = opt.Type
 	case f[segEvent].present():
 		typ = antipersona.EventTrack
 	case f[segTraits].present():
 		typ = antipersona.EventIdentify
 	default:
 		return fail(m.column(), m.name("type"), errors.New("missing type (and no event or traits to infer it from)"))
+	}
+	if opt.Type != "" && typ != opt.Type {
+		m := f[segType]
+		return fail(m.column(), m.name("type"), fmt.Errorf("a %s call sent to the %s endpoint", typ, opt.Type))
 	}
 
 	// Identifiers.
@@ -298,6 +320,9 @@ func ParseSegment(b *antipersona.Batch, line []byte, file string, lineNo int64) 
 		}
 		when, found = t, true
 		break
+	}
+	if !found && !opt.Received.IsZero() {
+		when, found = opt.Received.UTC(), true
 	}
 	if !found {
 		return fail(1, "timestamp", errors.New("missing timestamp"))

@@ -110,36 +110,42 @@ type audienceResult struct {
 }
 
 func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
-	if strings.TrimSpace(f.name) == "" {
-		return antipersona.Errorf(antipersona.EINVALID, "--name is required: exports of the same name are remembered and compared")
-	}
-	if !slices.Contains(audienceFormats, f.format) {
-		return antipersona.Errorf(antipersona.EINVALID, "unknown format %q (use %s)", f.format, strings.Join(audienceFormats, ", "))
-	}
-	if f.out == "" && (f.format == "parquet" || (f.incremental && (f.format == "google" || f.format == "meta"))) {
-		return antipersona.Errorf(antipersona.EINVALID, "--format %s needs --out", f.format)
-	}
-	var actions []antipersona.Action
-	for _, a := range f.actions {
-		for _, x := range strings.Split(a, ",") {
-			act := antipersona.Action(strings.TrimSpace(x))
-			if !antipersona.ValidAction(act) {
-				return antipersona.Errorf(antipersona.EINVALID, "unknown action %q (use activate, nurture, maintain, organic_only, exclude)", x)
-			}
-			actions = append(actions, act)
-		}
+	actions, err := checkAudience(f)
+	if err != nil {
+		return err
 	}
 	cfg, s, err := m.openWorkspace(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	res, err := m.exportAudience(ctx, cfg, s, f, actions)
+	if err != nil {
+		return err
+	}
+	if m.jsonOut && f.out != "" {
+		return m.printJSON(res)
+	}
+	m.info("Audience %q (%s): %d members, %d added and %d removed since the last export; %d rows written%s",
+		f.name, res.Filter, res.Members, res.Added, res.Removed, res.Written, map[bool]string{true: " to " + f.out, false: ""}[f.out != ""])
+	if res.Dropped > 0 || res.Skipped > 0 {
+		m.info("  %d identifiers did not normalise (dropped); %d rows had nothing to match on (skipped)", res.Dropped, res.Skipped)
+	}
+	if res.RemoveFile != "" {
+		m.info("  removals in %s", res.RemoveFile)
+	}
+	return nil
+}
+
+// exportAudience writes the audience f (actions parsed) of the last build
+// and records the export.
+func (m *Main) exportAudience(ctx context.Context, cfg config.Config, s *duckdb.Store, f audienceFlags, actions []antipersona.Action) (*audienceResult, error) {
 	secret := cfg.Audiences.WebhookSecret
 	if v := os.Getenv("ANTIPERSONA_WEBHOOK_SECRET"); v != "" {
 		secret = v
 	}
 	if f.webhook != "" && secret == "" {
-		return antipersona.Errorf(antipersona.EINVALID, "--webhook needs a secret to sign with: audiences.webhook_secret in %s or ANTIPERSONA_WEBHOOK_SECRET", config.FileName)
+		return nil, antipersona.Errorf(antipersona.EINVALID, "--webhook needs a secret to sign with: audiences.webhook_secret in %s or ANTIPERSONA_WEBHOOK_SECRET", config.FileName)
 	}
 	res := audienceResult{}
 	if term, ok := audience.SensitiveName(f.name); ok {
@@ -148,11 +154,11 @@ func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
 	}
 	chosen, build, err := chooseContacts(ctx, s, actions, f.persona, f.where)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	previous, known, err := s.AudienceMembers(ctx, f.name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// One read of the identifiers: the members', and those of the previous
 	// members who left (written with their identifiers as they are now; a
@@ -180,7 +186,7 @@ func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	current := make([]string, len(members))
 	for i, mb := range members {
@@ -214,7 +220,7 @@ func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
 	now := m.Now().UTC()
 	st, removeFile, err := writeAudience(f, rows, now, m.Stdout)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res.Written, res.Dropped, res.Skipped, res.RemoveFile = st.Rows, st.Dropped, st.Skipped, removeFile
 	if f.webhook != "" {
@@ -222,27 +228,40 @@ func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
 		d, err := h.Post(ctx, f.name, rows)
 		res.Webhook = &d
 		if err != nil {
-			return fmt.Errorf("webhook: %w (the export was not recorded; run it again)", err)
+			return nil, fmt.Errorf("webhook: %w (the export was not recorded; run it again)", err)
 		}
 	}
 	filter := describeFilter(actions, f.persona, f.where)
 	res.AudienceExport = duckdb.AudienceExport{Name: f.name, ExportedAt: now, Build: build, Format: f.format, Filter: filter,
 		Members: int64(len(current)), Added: int64(len(adds)), Removed: int64(len(removes)), Incremental: f.incremental, File: f.out}
 	if err := s.RecordAudience(ctx, res.AudienceExport, current); err != nil {
-		return err
+		return nil, err
 	}
-	if m.jsonOut && f.out != "" {
-		return m.printJSON(res)
+	return &res, nil
+}
+
+// checkAudience checks the flags of an export and parses its actions.
+func checkAudience(f audienceFlags) ([]antipersona.Action, error) {
+	if strings.TrimSpace(f.name) == "" {
+		return nil, antipersona.Errorf(antipersona.EINVALID, "--name is required: exports of the same name are remembered and compared")
 	}
-	m.info("Audience %q (%s): %d members, %d added and %d removed since the last export; %d rows written%s",
-		f.name, filter, len(current), len(adds), len(removes), st.Rows, map[bool]string{true: " to " + f.out, false: ""}[f.out != ""])
-	if st.Dropped > 0 || st.Skipped > 0 {
-		m.info("  %d identifiers did not normalise (dropped); %d rows had nothing to match on (skipped)", st.Dropped, st.Skipped)
+	if !slices.Contains(audienceFormats, f.format) {
+		return nil, antipersona.Errorf(antipersona.EINVALID, "unknown format %q (use %s)", f.format, strings.Join(audienceFormats, ", "))
 	}
-	if removeFile != "" {
-		m.info("  removals in %s", removeFile)
+	if f.out == "" && (f.format == "parquet" || (f.incremental && (f.format == "google" || f.format == "meta"))) {
+		return nil, antipersona.Errorf(antipersona.EINVALID, "--format %s needs --out", f.format)
 	}
-	return nil
+	var actions []antipersona.Action
+	for _, a := range f.actions {
+		for _, x := range strings.Split(a, ",") {
+			act := antipersona.Action(strings.TrimSpace(x))
+			if !antipersona.ValidAction(act) {
+				return nil, antipersona.Errorf(antipersona.EINVALID, "unknown action %q (use activate, nurture, maintain, organic_only, exclude)", x)
+			}
+			actions = append(actions, act)
+		}
+	}
+	return actions, nil
 }
 
 // memberOf makes an audience member of a contact's identifiers, its phone

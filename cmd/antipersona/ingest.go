@@ -196,6 +196,7 @@ type fileReport struct {
 	Rejected    int64  `json:"rejected"`
 	Duplicates  int64  `json:"duplicates"`
 	Skipped     int64  `json:"skipped"`
+	Refused     int64  `json:"refused"` // rows of contacts forgotten on request
 	RejectsFile string `json:"rejects_file,omitempty"`
 	Error       string `json:"error,omitempty"`
 }
@@ -229,6 +230,7 @@ func (m *Main) ingestFiles(ctx context.Context, cfg config.Config, s *duckdb.Sto
 		rep := fileReport{File: file, Kind: string(kind)}
 		res, err := m.ingestFile(ctx, cfg, s, kind, file, f, rej)
 		rep.Read, rep.Loaded, rep.Rejected, rep.Duplicates, rep.Skipped = res.Read, res.Loaded, res.Rejected, res.Duplicates, res.Skipped
+		rep.Refused = res.Refused
 		if ferr := rej.Flush(); ferr != nil && err == nil {
 			err = ferr
 		}
@@ -241,6 +243,9 @@ func (m *Main) ingestFiles(ctx context.Context, cfg config.Config, s *duckdb.Sto
 			msg := fmt.Sprintf("%s: %d rows read, %d loaded, %d rejected, %d duplicates skipped", file, rep.Read, rep.Loaded, rep.Rejected, rep.Duplicates)
 			if rep.Skipped > 0 {
 				msg += fmt.Sprintf(", %d empty skipped", rep.Skipped)
+			}
+			if rep.Refused > 0 {
+				msg += fmt.Sprintf(", %d refused (contacts deleted on request; re-consent lifts it)", rep.Refused)
 			}
 			if rep.Rejected > 0 {
 				msg += " (rejects: " + rep.RejectsFile + ")"

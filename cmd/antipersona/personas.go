@@ -351,32 +351,11 @@ left, each with the share of members, the share among all contacts and the lift.
 			if err != nil {
 				return err
 			}
-			signals, err := s.PersonaSignals(cmd.Context())
+			ps, err := personaDocs(cmd.Context(), cfg, s, all, func(pe persona.Persona) bool {
+				return !(negative && pe.Kind != "negative" || len(args) == 1 && pe.ID != args[0])
+			})
 			if err != nil {
 				return err
-			}
-			var ids []string
-			for _, pe := range all {
-				ids = append(ids, pe.ID)
-			}
-			voices, err := personaVoices(cmd.Context(), s, ids, cfg.Thresholds.ActiveDays)
-			if err != nil {
-				return err
-			}
-			ps := []personaOut{}
-			for _, pe := range all {
-				if negative && pe.Kind != "negative" || len(args) == 1 && pe.ID != args[0] {
-					continue
-				}
-				p := personaOut{Persona: pe, Voice: voices[pe.ID]}
-				if p.Voice.Words == nil {
-					p.Voice = personaVoice{Answers: []answerShare{}, Words: []textmine.Term{}}
-				}
-				p.Signals = map[string][]duckdb.PersonaSignal{"channel": {}, "before_first_order": {}, "before_departure": {}}
-				for _, sg := range signals[p.ID] {
-					p.Signals[sg.Kind] = append(p.Signals[sg.Kind], sg)
-				}
-				ps = append(ps, p)
 			}
 			if avatars != "" {
 				if err := writeAvatars(all, avatars); err != nil {
@@ -691,6 +670,39 @@ func writeAvatars(ps []persona.Persona, dir string) error {
 		}
 	}
 	return nil
+}
+
+// personaDocs returns the cards of the personas that keep accepts, with
+// their signals and voice, as `personas --json` prints them.
+func personaDocs(ctx context.Context, cfg config.Config, s *duckdb.Store, all []persona.Persona, keep func(persona.Persona) bool) ([]personaOut, error) {
+	signals, err := s.PersonaSignals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, pe := range all {
+		ids = append(ids, pe.ID)
+	}
+	voices, err := personaVoices(ctx, s, ids, cfg.Thresholds.ActiveDays)
+	if err != nil {
+		return nil, err
+	}
+	ps := []personaOut{}
+	for _, pe := range all {
+		if !keep(pe) {
+			continue
+		}
+		p := personaOut{Persona: pe, Voice: voices[pe.ID]}
+		if p.Voice.Words == nil {
+			p.Voice = personaVoice{Answers: []answerShare{}, Words: []textmine.Term{}}
+		}
+		p.Signals = map[string][]duckdb.PersonaSignal{"channel": {}, "before_first_order": {}, "before_departure": {}}
+		for _, sg := range signals[p.ID] {
+			p.Signals[sg.Kind] = append(p.Signals[sg.Kind], sg)
+		}
+		ps = append(ps, p)
+	}
+	return ps, nil
 }
 
 // loadPersonas returns the personas of the last build, in order.

@@ -49,6 +49,10 @@ var exitCodes = map[string]int{
 	antipersona.ENOTFOUND: 3,
 	antipersona.ECONFLICT: 4,
 	antipersona.EINTERNAL: 1,
+	// The server's codes, should a command meet one.
+	antipersona.EUNAUTHORIZED: 5,
+	antipersona.EFORBIDDEN:    5,
+	antipersona.ETOOLARGE:     2,
 }
 
 // Run runs the command line args and returns the exit status.
@@ -172,6 +176,8 @@ A workspace is a folder with antipersona.yaml and an embedded store.`,
 		m.audienceCommand(),
 		m.budgetCommand(),
 		m.reportCommand(),
+		m.serveCommand(),
+		m.keysCommand(),
 		m.generateCommand(),
 		m.demoCommand(),
 	)
