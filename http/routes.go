@@ -246,3 +246,23 @@ func (s *Server) lookupKey(ctx context.Context, key string) (*antipersona.APIKey
 	s.keyMu.Unlock()
 	return k, nil
 }
+
+// Route describes an endpoint: its method and ServeMux path pattern, the
+// permission its key needs ("" for none), the status of its success and the
+// audit action it records ("" for none).
+type Route struct {
+	Method     string
+	Path       string
+	Permission antipersona.Permission
+	OK         int
+	Action     string
+}
+
+// Routes lists the server's endpoints.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, rt := range s.routeTable() {
+		out = append(out, Route{Method: rt.method, Path: rt.path, Permission: rt.perm, OK: docs[rt.method+" "+rt.path].ok, Action: rt.action})
+	}
+	return out
+}

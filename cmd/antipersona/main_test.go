@@ -30,7 +30,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("ANTIPERSONA_RUN_MAIN") == "1" {
 		os.Exit(NewMain().Run(context.Background(), os.Args[1:]))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, f := range cleanups {
+		f()
+	}
+	os.Exit(code)
 }
 
 var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)

@@ -100,6 +100,9 @@ func (m *Main) openServed(ctx context.Context, dir string) (*servedWorkspace, er
 	sub := *m
 	sub.workspace = dir
 	sub.quiet = true
+	if sub.logger == nil {
+		sub.logger = slog.New(slog.DiscardHandler)
+	}
 	cfg, s, err := sub.openWorkspace(ctx)
 	if err != nil {
 		return nil, err
