@@ -140,7 +140,7 @@ func (s *Server) handle(rt route) http.Handler {
 		if c.key != nil {
 			attrs = append(attrs, "key", c.key.ID, "workspace", c.key.Workspace)
 		}
-		s.logger.Info("request", attrs...)
+		s.logger.Debug("request", attrs...) // the metrics count requests; -v logs each
 		if rt.action != "" && c.key != nil && c.ws != nil {
 			e := antipersona.AuditEntry{Time: s.now().UTC(), Workspace: c.ws.name, KeyID: c.key.ID, Role: c.key.Role,
 				Action: rt.action, Target: c.target, Status: status, Detail: c.detail}

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/antipersona/antipersona"
 )
 
 // BenchmarkScoreContacts measures the product's own scoring: the model a
@@ -56,4 +59,25 @@ func BenchmarkScoreContacts(b *testing.B) {
 	b.ReportMetric(float64(b.N*d.Rows())/b.Elapsed().Seconds(), "contacts/s")
 	b.ReportMetric(float64(d.Features()), "features")
 	b.ReportMetric(float64(sm.GBDT.Iterations), "trees")
+}
+
+// BenchmarkScoreRequest measures one POST score request through the
+// server's handler (authentication, decoding, the model with its three
+// reasons, the JSON answer), without the network.
+func BenchmarkScoreRequest(b *testing.B) {
+	dir := demoWorkspace(b, "shop")
+	_, srv, served := testServe(b, dir)
+	key, _ := newKey(b, served["shop"], antipersona.RoleReader)
+	h := srv.Handler()
+	body := `{"age": 34, "gender": "female", "city": "Kraków", "income": 5200, "lead_source": "organic", "device": "mobile", "interests": ["travel","yoga"]}`
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/api/v1/workspaces/shop/score", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
 }

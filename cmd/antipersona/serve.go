@@ -109,8 +109,9 @@ func (m *Main) openServed(ctx context.Context, dir string) (*servedWorkspace, er
 	}
 	abs := sub.workspaceDir()
 	name := workspaceName(cfg, abs)
-	return &servedWorkspace{name: name, dir: abs, cfg: cfg, keys: apikey.NewFileStore(filepath.Join(abs, KeysFile)),
-		ws: &workspaceAPI{m: &sub, cfg: cfg, s: s, dir: abs}}, nil
+	ws := &workspaceAPI{m: &sub, cfg: cfg, s: s, dir: abs}
+	ws.warm(ctx)
+	return &servedWorkspace{name: name, dir: abs, cfg: cfg, keys: apikey.NewFileStore(filepath.Join(abs, KeysFile)), ws: ws}, nil
 }
 
 func (m *Main) runServe(ctx context.Context, addr, postgres string, dirs []string, addrSet bool) error {
@@ -506,19 +507,26 @@ type scoreAnswer struct {
 }
 
 func (w *workspaceAPI) Score(ctx context.Context, fields map[string]any) (any, error) {
-	w.modelMu.Lock()
-	sm := w.model
-	w.modelMu.Unlock()
-	if sm == nil {
-		var err error
-		if sm, err = loadModel(ctx, w.s); err != nil {
-			return nil, err
-		}
-		w.modelMu.Lock()
-		w.model = sm
-		w.modelMu.Unlock()
+	sm, err := w.scoringModel(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return scoreFields(sm, fields)
+}
+
+// scoringModel returns the last build's model, read from the store once
+// per build: concurrent callers wait for the one read.
+func (w *workspaceAPI) scoringModel(ctx context.Context) (*storedModel, error) {
+	w.modelMu.Lock()
+	defer w.modelMu.Unlock()
+	if w.model == nil {
+		sm, err := loadModel(ctx, w.s)
+		if err != nil {
+			return nil, err
+		}
+		w.model = sm
+	}
+	return w.model, nil
 }
 
 // scoreFields scores one contact given as JSON fields (by trait
@@ -629,12 +637,20 @@ func jsonKind(v any) string {
 func (w *workspaceAPI) Build(ctx context.Context, asOf string) (any, error) {
 	sum, err := w.m.runBuild(ctx, w.cfg, w.s, asOf)
 	w.modelMu.Lock()
-	w.model = nil // the next score reads the new model
+	w.model = nil
 	w.modelMu.Unlock()
 	if err != nil {
 		return nil, err
 	}
+	w.warm(ctx)
 	return sum, nil
+}
+
+// warm reads the scoring model before the first request needs it.
+func (w *workspaceAPI) warm(ctx context.Context) {
+	if _, err := w.scoringModel(ctx); err != nil && antipersona.ErrorCode(err) != antipersona.ENOTFOUND {
+		w.m.logger.Warn("scoring model not loaded", "err", err)
+	}
 }
 
 func (w *workspaceAPI) Builds(ctx context.Context) ([]antipersona.Build, error) {
