@@ -10,12 +10,6 @@ import (
 	"github.com/antipersona/antipersona"
 )
 
-// Identifiers are a contact's personal identifiers, as stored (latest
-// values): what audiences are matched on. Empty when unknown.
-type Identifiers struct {
-	Email, Phone, FirstName, LastName, Country, PostalCode string
-}
-
 // identifierTraits maps trait identifiers to the Identifiers field they
 // fill.
 var identifierTraits = map[string]string{
@@ -28,7 +22,7 @@ var identifierTraits = map[string]string{
 // ContactIdentifiers calls fn with the identifiers of every contact, by
 // contact id. Personal data: callers hash it before it leaves the
 // process and never log it.
-func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids Identifiers) error) error {
+func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids antipersona.Identifiers) error) error {
 	traits, err := s.Traits(ctx)
 	if err != nil {
 		return err
@@ -53,7 +47,7 @@ func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids I
 	q := "SELECT contact_id, " + strings.Join(sel, ", ") + " FROM contacts GROUP BY contact_id ORDER BY contact_id"
 	return s.Scan(ctx, q, func(v []any) error {
 		str := func(i int) string { x, _ := v[i].(string); return x }
-		ids := Identifiers{Email: str(1), Phone: str(2)}
+		ids := antipersona.Identifiers{Email: str(1), Phone: str(2)}
 		for i, f := range fields {
 			val := str(3 + i)
 			switch f {
@@ -69,20 +63,6 @@ func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids I
 		}
 		return fn(v[0].(string), ids)
 	})
-}
-
-// AudienceExport records one export of an audience.
-type AudienceExport struct {
-	Name        string    `json:"name"`
-	ExportedAt  time.Time `json:"exported_at"`
-	Build       int64     `json:"build"`
-	Format      string    `json:"format"`
-	Filter      string    `json:"filter"`
-	Members     int64     `json:"members"`
-	Added       int64     `json:"added"`
-	Removed     int64     `json:"removed"`
-	Incremental bool      `json:"incremental"`
-	File        string    `json:"file,omitempty"`
 }
 
 // AudienceMembers returns the members (contact ids, sorted) of the last
@@ -102,7 +82,7 @@ func (s *Store) AudienceMembers(ctx context.Context, name string) ([]string, boo
 
 // RecordAudience records an export of audience e.Name whose members are
 // now members, in one transaction.
-func (s *Store) RecordAudience(ctx context.Context, e AudienceExport, members []string) error {
+func (s *Store) RecordAudience(ctx context.Context, e antipersona.AudienceExport, members []string) error {
 	members = append([]string(nil), members...)
 	sort.Strings(members)
 	w := spoolSize(len(members), 24)
@@ -130,10 +110,10 @@ func (s *Store) RecordAudience(ctx context.Context, e AudienceExport, members []
 }
 
 // AudienceExports returns every recorded export, oldest first.
-func (s *Store) AudienceExports(ctx context.Context) ([]AudienceExport, error) {
-	var out []AudienceExport
+func (s *Store) AudienceExports(ctx context.Context) ([]antipersona.AudienceExport, error) {
+	var out []antipersona.AudienceExport
 	err := s.Scan(ctx, "SELECT name, exported_at, build_id, format, filter, members, added, removed, incremental, file FROM audience_exports ORDER BY exported_at, name", func(v []any) error {
-		e := AudienceExport{Name: v[0].(string), Format: v[3].(string), Filter: v[4].(string), Incremental: v[8] == true}
+		e := antipersona.AudienceExport{Name: v[0].(string), Format: v[3].(string), Filter: v[4].(string), Incremental: v[8] == true}
 		e.ExportedAt, _ = v[1].(time.Time)
 		e.Build, _ = v[2].(int64)
 		e.Members, _ = v[5].(int64)

@@ -14,18 +14,12 @@ import (
 	"github.com/antipersona/antipersona"
 )
 
-// Derived is a table computed by a build from the features table.
-type Derived struct {
-	Name string // table name
-	SQL  string // a SELECT over features (and earlier derived tables)
-}
-
 // Build replaces the features table with the result of featureSQL (one row
 // per contact) and records the build, in one transaction: a crash leaves the
 // previous build in place.
 // Derived tables (segments, ...) are computed from it after the features,
 // in the same transaction, in order.
-func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, configHash string, derived ...Derived) (*antipersona.Build, error) {
+func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, configHash string, derived ...antipersona.Derived) (*antipersona.Build, error) {
 	started := s.now().UTC()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -141,24 +135,9 @@ func (s *Store) FeatureColumns(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// BuildSummary is the headline of a build.
-type BuildSummary struct {
-	Build            antipersona.Build `json:"build"`
-	Contacts         int64             `json:"contacts"`
-	Buyers           int64             `json:"buyers"`
-	Converted        int64             `json:"converted"`
-	Orders           int64             `json:"orders"`
-	Revenue          float64           `json:"net_revenue"`
-	Returns          float64           `json:"returns_amount"`
-	Costs            float64           `json:"costs"`
-	Profit           float64           `json:"profit"`
-	Unprofitable     int64             `json:"unprofitable_contacts"`
-	UnprofitableLoss float64           `json:"unprofitable_profit"`
-}
-
 // Summary sums the features table of build b.
-func (s *Store) Summary(ctx context.Context, b antipersona.Build) (BuildSummary, error) {
-	sum := BuildSummary{Build: b}
+func (s *Store) Summary(ctx context.Context, b antipersona.Build) (antipersona.BuildSummary, error) {
+	sum := antipersona.BuildSummary{Build: b}
 	err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE frequency > 0), count(*) FILTER (WHERE converted),
 		COALESCE(sum(frequency), 0), COALESCE(sum(monetary), 0), COALESCE(sum(returns_amount), 0),
 		COALESCE(sum(acquisition_cost + contact_cost + support_cost), 0), COALESCE(sum(profit), 0),
@@ -171,21 +150,10 @@ func (s *Store) Summary(ctx context.Context, b antipersona.Build) (BuildSummary,
 	return sum, nil
 }
 
-// SegmentCount is one segment of a build with its size and value.
-type SegmentCount struct {
-	Group        string  `json:"group"` // rfm, tag, lifecycle, rule
-	Name         string  `json:"name"`
-	Contacts     int64   `json:"contacts"`
-	Share        float64 `json:"share"`         // of all contacts
-	Revenue      float64 `json:"net_revenue"`   // sum of monetary
-	RevenueShare float64 `json:"revenue_share"` // of all net revenue
-	Profit       float64 `json:"profit"`
-}
-
 // SegmentCounts returns the size, revenue and profit of every RFM segment,
 // tag, lifecycle stage and rule segment of the last build, largest first
 // within each group.
-func (s *Store) SegmentCounts(ctx context.Context) ([]SegmentCount, error) {
+func (s *Store) SegmentCounts(ctx context.Context) ([]antipersona.SegmentCount, error) {
 	if err := s.needTable(ctx, "segments"); err != nil {
 		return nil, err
 	}
@@ -221,9 +189,9 @@ func (s *Store) SegmentCounts(ctx context.Context) ([]SegmentCount, error) {
 		return nil, fmt.Errorf("count segments: %w", err)
 	}
 	defer rows.Close()
-	var out []SegmentCount
+	var out []antipersona.SegmentCount
 	for rows.Next() {
-		var c SegmentCount
+		var c antipersona.SegmentCount
 		if err := rows.Scan(&c.Group, &c.Name, &c.Contacts, &c.Share, &c.Revenue, &c.RevenueShare, &c.Profit); err != nil {
 			return nil, err
 		}
@@ -247,17 +215,11 @@ func (s *Store) hasTable(ctx context.Context, name string) (bool, error) {
 	return n > 0, err
 }
 
-// ColumnType is a column of a query or table and its DuckDB type.
-type ColumnType struct {
-	Name string
-	Type string // e.g. DOUBLE, BIGINT, VARCHAR, BOOLEAN, TIMESTAMP, VARCHAR[]
-}
-
 // Describe returns the columns of query without running it.
-func (s *Store) Describe(ctx context.Context, query string) ([]ColumnType, error) {
-	var out []ColumnType
+func (s *Store) Describe(ctx context.Context, query string) ([]antipersona.ColumnType, error) {
+	var out []antipersona.ColumnType
 	err := s.Scan(ctx, "DESCRIBE "+query, func(v []any) error {
-		out = append(out, ColumnType{Name: fmt.Sprint(v[0]), Type: fmt.Sprint(v[1])})
+		out = append(out, antipersona.ColumnType{Name: fmt.Sprint(v[0]), Type: fmt.Sprint(v[1])})
 		return nil
 	})
 	if err != nil {
@@ -366,16 +328,9 @@ func eachRow(rows *sql.Rows, fn func(cols []string, vals []any) error) error {
 	return rows.Err()
 }
 
-// PersonaRow is a stored persona: its identity and its JSON document.
-type PersonaRow struct {
-	ID, Kind, NegativeKind, Basis string
-	Doc                           []byte // JSON
-	Members                       []string
-}
-
 // ReplacePersonas stores the personas of the last build with their
 // members, replacing the previous ones.
-func (s *Store) ReplacePersonas(ctx context.Context, ps []PersonaRow) error {
+func (s *Store) ReplacePersonas(ctx context.Context, ps []antipersona.PersonaRow) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -478,19 +433,6 @@ func (s *Store) ReplaceClusters(ctx context.Context, ids []string, labels []int)
 	return s.replaceTable(ctx, "clusters", "contact_id VARCHAR, cluster INTEGER", w)
 }
 
-// PersonaSignal is one channel or event that distinguishes a persona's
-// members: the share of them with it, the share among the comparison
-// group, and the lift (share / base).
-type PersonaSignal struct {
-	Persona string  `json:"-"`
-	Kind    string  `json:"-"` // channel, before_first_order, before_departure
-	Name    string  `json:"name"`
-	Share   float64 `json:"share"`
-	Base    float64 `json:"base_share"`
-	Lift    float64 `json:"lift"`
-	Members int64   `json:"members"` // members in the comparison (buyers, passive contacts, all)
-}
-
 // ComputePersonaSignals stores, for every persona of the last build, the
 // touch channels that reached its members, the events in the window days
 // before their first order, and the events in the window days before their
@@ -530,31 +472,23 @@ QUALIFY row_number() OVER (PARTITION BY persona_id, kind ORDER BY lift DESC, nam
 }
 
 // PersonaSignals returns the stored signals by persona id.
-func (s *Store) PersonaSignals(ctx context.Context) (map[string][]PersonaSignal, error) {
+func (s *Store) PersonaSignals(ctx context.Context) (map[string][]antipersona.PersonaSignal, error) {
 	ok, err := s.hasTable(ctx, "persona_signals")
 	if err != nil || !ok {
 		return nil, err
 	}
-	out := map[string][]PersonaSignal{}
+	out := map[string][]antipersona.PersonaSignal{}
 	err = s.Scan(ctx, "SELECT persona_id, kind, name, share, base, lift, members FROM persona_signals ORDER BY persona_id, kind, lift DESC, name", func(v []any) error {
-		p := PersonaSignal{Persona: v[0].(string), Kind: v[1].(string), Name: v[2].(string), Share: v[3].(float64), Base: v[4].(float64), Lift: v[5].(float64), Members: v[6].(int64)}
+		p := antipersona.PersonaSignal{Persona: v[0].(string), Kind: v[1].(string), Name: v[2].(string), Share: v[3].(float64), Base: v[4].(float64), Lift: v[5].(float64), Members: v[6].(int64)}
 		out[p.Persona] = append(out[p.Persona], p)
 		return nil
 	})
 	return out, err
 }
 
-// CLVPrediction is one contact's prediction of the CLV models.
-type CLVPrediction struct {
-	ContactID          string
-	PredictedPurchases float64
-	PAlive             float64
-	PredictedRevenue   float64
-}
-
 // ReplaceCLVPredictions replaces the CLV predictions that the next
 // features computation joins (see features.SQL).
-func (s *Store) ReplaceCLVPredictions(ctx context.Context, ps []CLVPrediction) error {
+func (s *Store) ReplaceCLVPredictions(ctx context.Context, ps []antipersona.CLVPrediction) error {
 	w := spoolSize(len(ps), 48)
 	for _, p := range ps {
 		w.str(p.ContactID)
@@ -633,8 +567,8 @@ func signalEventsSQL(cutoff string) string {
 // least 1.2 times as often, most over-represented first (at most five). A
 // contact left when days_since_last_activity > activeDays. One pass over
 // the events serves every target.
-func (s *Store) DepartureSignals(ctx context.Context, asOf time.Time, targets []string, activeDays, window int) ([][]PersonaSignal, error) {
-	out := make([][]PersonaSignal, len(targets))
+func (s *Store) DepartureSignals(ctx context.Context, asOf time.Time, targets []string, activeDays, window int) ([][]antipersona.PersonaSignal, error) {
+	out := make([][]antipersona.PersonaSignal, len(targets))
 	if len(targets) == 0 {
 		return out, nil
 	}
@@ -665,7 +599,7 @@ FROM e JOIN gone g USING (contact_id) GROUP BY e.name ORDER BY e.name`,
 			}
 			share := float64(kt) / float64(nt)
 			if share >= 0.1 && share/base >= 1.2 {
-				out[k] = append(out[k], PersonaSignal{Kind: "before_departure", Name: name, Share: share, Base: base, Lift: share / base, Members: nt})
+				out[k] = append(out[k], antipersona.PersonaSignal{Kind: "before_departure", Name: name, Share: share, Base: base, Lift: share / base, Members: nt})
 			}
 		}
 		return nil

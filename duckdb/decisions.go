@@ -348,21 +348,11 @@ func (s *Store) TraitsBefore(ctx context.Context, traits []string, asOf, prior t
 	return nil
 }
 
-// Prior is what the next build needs of a contact's decision: its action,
-// the date of its exclusion, its orders and its negative personas.
-type Prior struct {
-	ContactID     string
-	Action        antipersona.Action
-	ExcludedSince time.Time
-	Frequency     float64
-	Negatives     []string
-}
-
 // Priors calls fn with the decision of every contact of build, without
 // the reasons (faster than Decisions).
-func (s *Store) Priors(ctx context.Context, build int64, fn func(p Prior) error) error {
+func (s *Store) Priors(ctx context.Context, build int64, fn func(p antipersona.Prior) error) error {
 	return s.Scan(ctx, fmt.Sprintf("SELECT contact_id, action, excluded_since, frequency, negatives FROM decisions WHERE build_id = %d", build), func(v []any) error {
-		p := Prior{ContactID: v[0].(string), Action: antipersona.Action(v[1].(string)), Frequency: numOrNaN(v[3]), Negatives: splitList(v[4])}
+		p := antipersona.Prior{ContactID: v[0].(string), Action: antipersona.Action(v[1].(string)), Frequency: numOrNaN(v[3]), Negatives: splitList(v[4])}
 		if t, ok := v[2].(time.Time); ok {
 			p.ExcludedSince = t.UTC()
 		}

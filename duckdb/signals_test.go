@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/antipersona/antipersona"
 )
 
 // TestPersonaSignals works out the signals of one persona by hand.
@@ -54,7 +56,7 @@ func TestPersonaSignals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]PersonaSignal{
+	want := map[string]antipersona.PersonaSignal{
 		"before_first_order/Webinar Attended": {Share: 1, Base: 2.0 / 3, Lift: 1.5, Members: 2},
 		"channel/email":                       {Share: 1, Base: 0.5, Lift: 2, Members: 2},
 	}

@@ -646,15 +646,8 @@ func latestValue(q, prefix, extra string) string {
 	return "arg_max(" + prefix + q + ", COALESCE(" + prefix + "valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + filter + ")"
 }
 
-// TraitStat is a trait with the share of contacts (their latest versions)
-// that lack it.
-type TraitStat struct {
-	antipersona.Trait
-	MissingShare float64 `json:"missing_share"`
-}
-
 // TraitStats returns every trait with its missing share over all contacts.
-func (s *Store) TraitStats(ctx context.Context) ([]TraitStat, error) {
+func (s *Store) TraitStats(ctx context.Context) ([]antipersona.TraitStat, error) {
 	traits, err := s.Traits(ctx)
 	if err != nil || len(traits) == 0 {
 		return nil, err
@@ -671,7 +664,7 @@ func (s *Store) TraitStats(ctx context.Context) ([]TraitStat, error) {
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM ("+mergedContacts(traits)+")").Scan(ptrs...); err != nil {
 		return nil, fmt.Errorf("count traits: %w", err)
 	}
-	out := make([]TraitStat, len(traits))
+	out := make([]antipersona.TraitStat, len(traits))
 	for i, t := range traits {
 		out[i].Trait = t
 		if vals[0] > 0 {

@@ -17,7 +17,6 @@ import (
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/audience"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/segments"
 )
 
@@ -100,7 +99,7 @@ ANTIPERSONA_WEBHOOK_SECRET), retried on errors.`,
 
 // audienceResult is what `audience export` reports (stderr, or --json).
 type audienceResult struct {
-	duckdb.AudienceExport
+	antipersona.AudienceExport
 	Written    int                `json:"written"`
 	Dropped    int                `json:"identifiers_dropped"`
 	Skipped    int                `json:"skipped"`
@@ -139,7 +138,7 @@ func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
 
 // exportAudience writes the audience f (actions parsed) of the last build
 // and records the export.
-func (m *Main) exportAudience(ctx context.Context, cfg config.Config, s *duckdb.Store, f audienceFlags, actions []antipersona.Action) (*audienceResult, error) {
+func (m *Main) exportAudience(ctx context.Context, cfg config.Config, s store, f audienceFlags, actions []antipersona.Action) (*audienceResult, error) {
 	secret := cfg.Audiences.WebhookSecret
 	if v := os.Getenv("ANTIPERSONA_WEBHOOK_SECRET"); v != "" {
 		secret = v
@@ -172,7 +171,7 @@ func (m *Main) exportAudience(ctx context.Context, cfg config.Config, s *duckdb.
 	}
 	var members []audience.Member
 	gone := map[string]audience.Member{}
-	err = s.ContactIdentifiers(ctx, func(id string, ids duckdb.Identifiers) error {
+	err = s.ContactIdentifiers(ctx, func(id string, ids antipersona.Identifiers) error {
 		r, in := chosen[id]
 		switch {
 		case in:
@@ -232,7 +231,7 @@ func (m *Main) exportAudience(ctx context.Context, cfg config.Config, s *duckdb.
 		}
 	}
 	filter := describeFilter(actions, f.persona, f.where)
-	res.AudienceExport = duckdb.AudienceExport{Name: f.name, ExportedAt: now, Build: build, Format: f.format, Filter: filter,
+	res.AudienceExport = antipersona.AudienceExport{Name: f.name, ExportedAt: now, Build: build, Format: f.format, Filter: filter,
 		Members: int64(len(current)), Added: int64(len(adds)), Removed: int64(len(removes)), Incremental: f.incremental, File: f.out}
 	if err := s.RecordAudience(ctx, res.AudienceExport, current); err != nil {
 		return nil, err
@@ -266,7 +265,7 @@ func checkAudience(f audienceFlags) ([]antipersona.Action, error) {
 
 // memberOf makes an audience member of a contact's identifiers, its phone
 // in E.164 with the default region.
-func memberOf(id string, ids duckdb.Identifiers, region string) audience.Member {
+func memberOf(id string, ids antipersona.Identifiers, region string) audience.Member {
 	phone := ids.Phone
 	if phone != "" {
 		region := region
@@ -302,7 +301,7 @@ func describeFilter(actions []antipersona.Action, persona, where string) string 
 
 // chooseContacts returns the decisions of the last build's contacts that
 // pass the filters, by contact id, and the build.
-func chooseContacts(ctx context.Context, s *duckdb.Store, actions []antipersona.Action, persona, where string) (map[string]antipersona.ContactSnapshot, int64, error) {
+func chooseContacts(ctx context.Context, s store, actions []antipersona.Action, persona, where string) (map[string]antipersona.ContactSnapshot, int64, error) {
 	build, err := s.LastDecisionBuild(ctx, 0)
 	if err != nil {
 		return nil, 0, err
@@ -343,7 +342,7 @@ func chooseContacts(ctx context.Context, s *duckdb.Store, actions []antipersona.
 }
 
 // whereContacts evaluates a CEL condition over the last build's features.
-func whereContacts(ctx context.Context, s *duckdb.Store, where string) (map[string]bool, error) {
+func whereContacts(ctx context.Context, s store, where string) (map[string]bool, error) {
 	cols, err := s.Describe(ctx, "SELECT * FROM features")
 	if err != nil {
 		return nil, err

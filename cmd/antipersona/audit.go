@@ -13,7 +13,6 @@ import (
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/segments"
 	"github.com/antipersona/antipersona/subgroup"
@@ -118,7 +117,7 @@ func readDeclared(path string) ([]config.DeclaredPersona, error) {
 
 // runAudits evaluates the declared personas' conditions on every contact of
 // the last build and audits each persona.
-func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredPersona, opt audit.Options) ([]audit.Report, error) {
+func runAudits(ctx context.Context, s store, declared []config.DeclaredPersona, opt audit.Options) ([]audit.Report, error) {
 	cols, traits, err := builtTraits(ctx, s)
 	if err != nil {
 		return nil, err
@@ -212,7 +211,7 @@ func runAudits(ctx context.Context, s *duckdb.Store, declared []config.DeclaredP
 
 // negativeMembers returns the last build's negative personas with their
 // members as rows of index.
-func negativeMembers(ctx context.Context, s *duckdb.Store, index map[string]int, n int) ([]audit.Negative, error) {
+func negativeMembers(ctx context.Context, s store, index map[string]int, n int) ([]audit.Negative, error) {
 	ps, err := loadPersonas(ctx, s)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ import (
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/budget"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 )
 
 // budgetRow is one row of the budget report. ROI and ROAS are null when
@@ -132,7 +131,7 @@ group add up to the group.`,
 }
 
 // budgetReportOf allocates the spend up to the last build with decisions.
-func budgetReportOf(ctx context.Context, cfg config.Config, s *duckdb.Store) (*budgetReport, error) {
+func budgetReportOf(ctx context.Context, cfg config.Config, s store) (*budgetReport, error) {
 	id, err := s.LastDecisionBuild(ctx, 0)
 	if err != nil {
 		return nil, err

@@ -10,7 +10,6 @@ import (
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/features"
 	"github.com/antipersona/antipersona/segments"
 )
@@ -60,14 +59,14 @@ See the results with segments, personas and assignments.`,
 }
 
 // runBuild computes the features and returns the build's summary.
-func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store, asOfFlag string) (duckdb.BuildSummary, error) {
+func (m *Main) runBuild(ctx context.Context, cfg config.Config, s store, asOfFlag string) (antipersona.BuildSummary, error) {
 	asOf, err := cfg.AsOf(asOfFlag, m.Now())
 	if err != nil {
-		return duckdb.BuildSummary{}, err
+		return antipersona.BuildSummary{}, err
 	}
 	traits, err := s.Traits(ctx)
 	if err != nil {
-		return duckdb.BuildSummary{}, err
+		return antipersona.BuildSummary{}, err
 	}
 	p := features.Params{
 		AsOf:              asOf,
@@ -84,16 +83,16 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	// anything is computed.
 	cols, err := s.Describe(ctx, featureSQL)
 	if err != nil {
-		return duckdb.BuildSummary{}, err
+		return antipersona.BuildSummary{}, err
 	}
 	rules, err := segments.CompileRules(cfg.Segments.Rules, ruleVars(cols))
 	if err != nil {
-		return duckdb.BuildSummary{}, antipersona.Errorf(antipersona.EINVALID, "%s: %v", config.FileName, err)
+		return antipersona.BuildSummary{}, antipersona.Errorf(antipersona.EINVALID, "%s: %v", config.FileName, err)
 	}
 	m.info("Building features as of %s ...", asOf.Format(time.DateOnly))
 	ci, err := m.buildCLV(ctx, cfg, s, p)
 	if err != nil {
-		return duckdb.BuildSummary{}, err
+		return antipersona.BuildSummary{}, err
 	}
 	if ci.Basis == "model" {
 		m.logger.Debug("clv model", "model", ci.Model, "params", ci.Params, "spend", ci.SpendParams, "buyers", ci.Buyers)
@@ -103,12 +102,12 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	m.logger.Debug("clv", "seconds", time.Since(start).Seconds())
 	t0 := time.Now()
 	b, err := s.Build(ctx, featureSQL, asOf, cfg.Hash(),
-		duckdb.Derived{Name: "segments", SQL: segments.SQL(cfg.SegmentParams())})
+		antipersona.Derived{Name: "segments", SQL: segments.SQL(cfg.SegmentParams())})
 	if err != nil {
-		return duckdb.BuildSummary{}, err
+		return antipersona.BuildSummary{}, err
 	}
 	if err := evalRules(ctx, s, rules); err != nil {
-		return duckdb.BuildSummary{}, err
+		return antipersona.BuildSummary{}, err
 	}
 	sum, err := s.Summary(ctx, *b)
 	if err != nil {
@@ -164,7 +163,7 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s *duckdb.Store,
 	return sum, nil
 }
 
-func (m *Main) printBuildSummary(s duckdb.BuildSummary, currency string) {
+func (m *Main) printBuildSummary(s antipersona.BuildSummary, currency string) {
 	out := m.Stdout
 	fmt.Fprintf(out, "Build #%d as of %s\n", s.Build.ID, s.Build.AsOf.Format(time.DateOnly))
 	fmt.Fprintf(out, "  contacts            %d\n", s.Contacts)
@@ -186,7 +185,7 @@ func pct(a, b int64) float64 {
 }
 
 // ruleVars declares the feature columns to the rule compiler.
-func ruleVars(cols []duckdb.ColumnType) []segments.Var {
+func ruleVars(cols []antipersona.ColumnType) []segments.Var {
 	var out []segments.Var
 	for _, c := range cols {
 		if c.Name == "contact_id" {
@@ -210,7 +209,7 @@ func ruleVars(cols []duckdb.ColumnType) []segments.Var {
 
 // evalRules evaluates the rule segments on every contact of the last build
 // and stores the memberships.
-func evalRules(ctx context.Context, s *duckdb.Store, rules *segments.Rules) error {
+func evalRules(ctx context.Context, s store, rules *segments.Rules) error {
 	var members [][2]string
 	if len(rules.Names()) > 0 {
 		err := scanRules(ctx, s, rules, func(id string, r int) { members = append(members, [2]string{id, rules.Names()[r]}) })
@@ -223,7 +222,7 @@ func evalRules(ctx context.Context, s *duckdb.Store, rules *segments.Rules) erro
 
 // scanRules evaluates compiled rules on every contact of the last build's
 // features and calls fn with each contact and rule (its index) that holds.
-func scanRules(ctx context.Context, s *duckdb.Store, rules *segments.Rules, fn func(id string, rule int)) error {
+func scanRules(ctx context.Context, s store, rules *segments.Rules, fn func(id string, rule int)) error {
 	used := rules.Used()
 	names := make([]string, len(used))
 	for i, v := range used {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/decide"
-	"github.com/antipersona/antipersona/duckdb"
 )
 
 func (m *Main) changesCommand() *cobra.Command {
@@ -83,7 +82,7 @@ Builds are numbered as 'antipersona status' and 'build' print them.`,
 }
 
 // compareBuilds compares the snapshots of two builds (0: the defaults).
-func compareBuilds(ctx context.Context, s *duckdb.Store, since, to int64) (*decide.Changes, error) {
+func compareBuilds(ctx context.Context, s store, since, to int64) (*decide.Changes, error) {
 	var err error
 	if to == 0 {
 		if to, err = s.LastDecisionBuild(ctx, 0); err != nil {
@@ -124,7 +123,7 @@ func compareBuilds(ctx context.Context, s *duckdb.Store, since, to int64) (*deci
 }
 
 // loadSnapshot reads one build's decisions and personas.
-func loadSnapshot(ctx context.Context, s *duckdb.Store, id int64) (decide.Snapshot, error) {
+func loadSnapshot(ctx context.Context, s store, id int64) (decide.Snapshot, error) {
 	b, err := s.BuildByID(ctx, id)
 	if err != nil {
 		return decide.Snapshot{}, err

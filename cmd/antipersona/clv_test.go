@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/antipersona/antipersona"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/propensity"
 )
 
@@ -302,7 +301,7 @@ func TestModelInputFromColumns(t *testing.T) {
 // last build's features in the store, with the outcome and the time each
 // contact was first seen (zero when unknown): the reference that
 // TestModelInputFromColumns holds the build's own input to.
-func propensityInput(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait) ([]modelColumn, *propensity.Data, []bool, []time.Time, error) {
+func propensityInput(ctx context.Context, s store, traits []antipersona.Trait) ([]modelColumn, *propensity.Data, []bool, []time.Time, error) {
 	var cols []modelColumn
 	for _, t := range traits {
 		if t.PII {

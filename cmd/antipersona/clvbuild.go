@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/clv"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/features"
 )
 
@@ -34,7 +34,7 @@ type clvFitInfo struct {
 // fewer buyers than clv.min_buyers, no repeat buyer, or a fit that fails,
 // it stores none: every contact then keeps its historic value, flagged
 // clv_basis = history.
-func (m *Main) buildCLV(ctx context.Context, cfg config.Config, s *duckdb.Store, p features.Params) (clvFitInfo, error) {
+func (m *Main) buildCLV(ctx context.Context, cfg config.Config, s store, p features.Params) (clvFitInfo, error) {
 	c := cfg.CLV
 	info := clvFitInfo{Basis: "history", Unit: "day", HorizonDays: c.HorizonDays, Months: c.Months, Discount: c.MonthlyDiscount}
 	var sum clv.Summary
@@ -71,7 +71,7 @@ func (m *Main) buildCLV(ctx context.Context, cfg config.Config, s *duckdb.Store,
 
 // predictCLV fits the models on sum (time in days) and predicts for every
 // buyer; it returns no predictions, with info.Reason, when it cannot.
-func predictCLV(c config.CLV, sum clv.Summary, info *clvFitInfo) ([]duckdb.CLVPrediction, error) {
+func predictCLV(c config.CLV, sum clv.Summary, info *clvFitInfo) ([]antipersona.CLVPrediction, error) {
 	switch {
 	case info.Buyers < max(c.MinBuyers, 1):
 		info.Reason = fmt.Sprintf("%d buyers, fewer than clv.min_buyers (%d)", info.Buyers, c.MinBuyers)
@@ -98,9 +98,9 @@ func predictCLV(c config.CLV, sum clv.Summary, info *clvFitInfo) ([]duckdb.CLVPr
 	}
 	info.Model, info.SpendParams, info.Basis = c.Model, gg.Params(), "model"
 	preds := clv.Predict(pm, &gg, &sum, float64(c.HorizonDays), c.Months, c.MonthlyDiscount, 30)
-	out := make([]duckdb.CLVPrediction, sum.Len())
+	out := make([]antipersona.CLVPrediction, sum.Len())
 	for i, p := range preds {
-		out[i] = duckdb.CLVPrediction{ContactID: sum.IDs[i], PAlive: p.PAlive, PredictedPurchases: p.Purchases, PredictedRevenue: p.CLV}
+		out[i] = antipersona.CLVPrediction{ContactID: sum.IDs[i], PAlive: p.PAlive, PredictedPurchases: p.Purchases, PredictedRevenue: p.CLV}
 	}
 	return out, nil
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/decide"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/propensity"
 )
 
@@ -65,7 +64,7 @@ type nextVersion struct {
 func snapshotKey(build int64) string { return fmt.Sprintf("snapshot/%d", build) }
 
 // loadSnapshotMeta reads a build's snapshot record; nil when it has none.
-func loadSnapshotMeta(ctx context.Context, s *duckdb.Store, build int64) (*snapshotMeta, error) {
+func loadSnapshotMeta(ctx context.Context, s store, build int64) (*snapshotMeta, error) {
 	js, err := s.Meta(ctx, snapshotKey(build))
 	if err != nil || js == "" {
 		return nil, err
@@ -92,7 +91,7 @@ type decisionInput struct {
 // stores the decisions as the build's snapshot, with its personas. An
 // excluded contact keeps the date it was first excluded while it stays
 // excluded.
-func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.Store, in decisionInput) error {
+func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s store, in decisionInput) error {
 	b, prev, pr, sm, np, tv := in.build, in.prev, in.personas, in.model, in.next, in.versions
 	n := len(pr.ids)
 	t0 := time.Now()
@@ -229,7 +228,7 @@ func (m *Main) buildDecisions(ctx context.Context, cfg config.Config, s *duckdb.
 			}
 			now[k] = true
 		}
-		err = s.Priors(ctx, prev, func(r duckdb.Prior) error {
+		err = s.Priors(ctx, prev, func(r antipersona.Prior) error {
 			row, ok := at[r.ContactID]
 			if !ok {
 				return nil
@@ -337,7 +336,7 @@ type reasonShare struct {
 }
 
 // decisionReportOf reads the decisions of the last build.
-func decisionReportOf(ctx context.Context, s *duckdb.Store, cfg config.Config) (*decisionReport, error) {
+func decisionReportOf(ctx context.Context, s store, cfg config.Config) (*decisionReport, error) {
 	id, err := s.LastDecisionBuild(ctx, 0)
 	if err != nil {
 		return nil, err
@@ -539,7 +538,7 @@ three traits that moved it most, and its features (personal data left out).`,
 	}
 }
 
-func (m *Main) explain(ctx context.Context, s *duckdb.Store, cfg config.Config, id string) (*explanation, error) {
+func (m *Main) explain(ctx context.Context, s store, cfg config.Config, id string) (*explanation, error) {
 	bid, err := s.LastDecisionBuild(ctx, 0)
 	if err != nil {
 		return nil, err
@@ -641,7 +640,7 @@ func personaKey(kind, negativeKind string, conditions any) (string, error) {
 
 // snapshotPersonas reads the personas of a build's snapshot, each with
 // its key across builds.
-func snapshotPersonas(ctx context.Context, s *duckdb.Store, build int64) ([]decide.PersonaInfo, error) {
+func snapshotPersonas(ctx context.Context, s store, build int64) ([]decide.PersonaInfo, error) {
 	docs, err := s.PersonaSnapshot(ctx, build)
 	if err != nil {
 		return nil, err
@@ -672,7 +671,7 @@ func snapshotPersonas(ctx context.Context, s *duckdb.Store, build int64) ([]deci
 }
 
 // personaNames maps the persona ids of a build to their names.
-func personaNames(ctx context.Context, s *duckdb.Store, build int64) (map[string]string, error) {
+func personaNames(ctx context.Context, s store, build int64) (map[string]string, error) {
 	ps, err := snapshotPersonas(ctx, s, build)
 	if err != nil {
 		return nil, err

@@ -14,7 +14,6 @@ import (
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/generate"
 )
 
@@ -38,13 +37,13 @@ type demoResult struct {
 	Data      string                `json:"data"`
 	Workspace string                `json:"workspace"`
 	Ingested  []fileReport          `json:"ingested"`
-	Builds    []duckdb.BuildSummary `json:"builds"`
+	Builds    []antipersona.BuildSummary `json:"builds"`
 	Report    string                `json:"report"` // the HTML report of the last build
 }
 
 // printPredictionSummary prints the last build's CLV and propensity models
 // in a few lines.
-func (m *Main) printPredictionSummary(ctx context.Context, s *duckdb.Store) {
+func (m *Main) printPredictionSummary(ctx context.Context, s store) {
 	out := m.Stdout
 	if js, err := s.Meta(ctx, "clv_model"); err == nil && js != "" {
 		var ci clvFitInfo

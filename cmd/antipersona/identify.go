@@ -15,7 +15,6 @@ import (
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/ingest"
 )
 
@@ -32,14 +31,14 @@ import (
 // (meta identify_applied), there is nothing new and it returns at once; the
 // mark is written only after a successful application, so an ingest killed
 // before it applies them again next time.
-func (m *Main) applyIdentifyTraits(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
+func (m *Main) applyIdentifyTraits(ctx context.Context, cfg config.Config, s store) (fileReport, error) {
 	return m.applyOnChange(ctx, s, "identify traits", "identify_applied", s.IdentifyState,
 		func() (fileReport, error) { return m.applyIdentifyTraitsNow(ctx, cfg, s) })
 }
 
 // applyOnChange runs apply when state differs from the mark stored under
 // metaKey at the last successful application, then stores the new mark.
-func (m *Main) applyOnChange(ctx context.Context, s *duckdb.Store, name, metaKey string, state func(context.Context) (string, error),
+func (m *Main) applyOnChange(ctx context.Context, s store, name, metaKey string, state func(context.Context) (string, error),
 	apply func() (fileReport, error)) (fileReport, error) {
 	rep := fileReport{File: name, Kind: string(antipersona.KindContacts)}
 	now, err := state(ctx)
@@ -56,7 +55,7 @@ func (m *Main) applyOnChange(ctx context.Context, s *duckdb.Store, name, metaKey
 	return rep, err
 }
 
-func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
+func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s store) (fileReport, error) {
 	return m.applyTraitVersions(ctx, cfg, s, "identify_traits", s.IdentifyTraits)
 }
 
@@ -64,7 +63,7 @@ func (m *Main) applyIdentifyTraitsNow(ctx context.Context, cfg config.Config, s 
 // contact (a JSON object of traits), as contact versions valid from that
 // day, through the contacts reader; name names the report and the rejects
 // file (rejects/<name>-<time>.csv).
-func (m *Main) applyTraitVersions(ctx context.Context, cfg config.Config, s *duckdb.Store, name string,
+func (m *Main) applyTraitVersions(ctx context.Context, cfg config.Config, s store, name string,
 	source func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error) (fileReport, error) {
 	rep := fileReport{File: strings.ReplaceAll(name, "_", " "), Kind: string(antipersona.KindContacts)}
 	rejDir := filepath.Join(m.workspaceDir(), "rejects")
@@ -163,14 +162,14 @@ func writeTraitLines(w *bufio.Writer, day time.Time, traits map[string]json.RawM
 // from the day of the answer; numbers stay numbers. Like the identify
 // traits it runs only when the stored answers changed (meta
 // survey_traits_applied).
-func (m *Main) applySurveyTraits(ctx context.Context, cfg config.Config, s *duckdb.Store) (fileReport, error) {
+func (m *Main) applySurveyTraits(ctx context.Context, cfg config.Config, s store) (fileReport, error) {
 	return m.applyOnChange(ctx, s, "survey traits", "survey_traits_applied", s.SurveyState,
 		func() (fileReport, error) { return m.applyTraitVersions(ctx, cfg, s, "survey_traits", surveyTraits(s)) })
 }
 
 // surveyTraits is the source of the survey traits: per day and contact,
 // the structured answers given that day.
-func surveyTraits(s *duckdb.Store) func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
+func surveyTraits(s store) func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
 	return func(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
 		all, open, err := readSurveys(ctx, s)
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/features"
 	"github.com/antipersona/antipersona/ingest"
 )
@@ -221,7 +220,7 @@ func (m *Main) runIngest(ctx context.Context, kind antipersona.Kind, files []str
 
 // ingestFiles loads each file and reports on stderr; it returns the reports
 // and the number of files that could not be read at all.
-func (m *Main) ingestFiles(ctx context.Context, cfg config.Config, s *duckdb.Store, kind antipersona.Kind, files []string, f ingestFlags) ([]fileReport, int) {
+func (m *Main) ingestFiles(ctx context.Context, cfg config.Config, s store, kind antipersona.Kind, files []string, f ingestFlags) ([]fileReport, int) {
 	rej := ingest.NewRejectWriter(filepath.Join(m.workspaceDir(), "rejects"), kind, m.Now())
 	defer rej.Close()
 	var reports []fileReport
@@ -279,7 +278,7 @@ func (m *Main) ingestFiles(ctx context.Context, cfg config.Config, s *duckdb.Sto
 	return reports, failed
 }
 
-func (m *Main) ingestFile(ctx context.Context, cfg config.Config, s *duckdb.Store, kind antipersona.Kind, file string, f ingestFlags, rej *ingest.RejectWriter) (ingest.Result, error) {
+func (m *Main) ingestFile(ctx context.Context, cfg config.Config, s store, kind antipersona.Kind, file string, f ingestFlags, rej *ingest.RejectWriter) (ingest.Result, error) {
 	known, err := s.Traits(ctx)
 	if err != nil {
 		return ingest.Result{}, err

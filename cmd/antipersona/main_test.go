@@ -374,7 +374,7 @@ func TestLeads(t *testing.T) {
 			t.Errorf("trait %s: got type %q, want %q (traits: %v)", ident, byIdent[ident], typ, byIdent)
 		}
 	}
-	var sum duckdb.BuildSummary
+	var sum antipersona.BuildSummary
 	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "build", "--as-of", "2024-01-01", "--json")), &sum); err != nil {
 		t.Fatal(err)
 	}
@@ -521,7 +521,7 @@ ingest:
 	orders := filepath.Join(dir, "zamowienia.csv")
 	os.WriteFile(orders, []byte("Nr,Klient,Data,Kwota\nZ1,a,2024-05-01,120.50\nZ2,a,2024-06-01,79.50\n"), 0o644)
 	mustRun(t, "-w", ws, "ingest", "orders", orders)
-	var sum duckdb.BuildSummary
+	var sum antipersona.BuildSummary
 	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "build", "--as-of", "2024-06-30", "--json")), &sum); err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ type nextPurchase struct {
 // contacts who have not bought on their traits and behaviour today. It returns nil and a
 // reason when the history is too short or too few bought.
 // trs are the traits it reads (describingTraits).
-func (m *Main) trainNextPurchase(ctx context.Context, s *duckdb.Store, p features.Params, trs []antipersona.Trait, pr *personaResult, window int) (*nextPurchase, string, error) {
+func (m *Main) trainNextPurchase(ctx context.Context, s store, p features.Params, trs []antipersona.Trait, pr *personaResult, window int) (*nextPurchase, string, error) {
 	t0 := p.AsOf.AddDate(0, 0, -window)
 	p0 := p
 	p0.AsOf = t0
@@ -202,7 +202,7 @@ func describingTraits(traits []antipersona.Trait) []antipersona.Trait {
 
 // readTraitVersions reads the trait versions of the contacts between the
 // as-of dates prior (zero: as first known) and asOf (describingTraits).
-func readTraitVersions(ctx context.Context, s *duckdb.Store, traits []antipersona.Trait, asOf, prior time.Time) (*traitVersions, error) {
+func readTraitVersions(ctx context.Context, s store, traits []antipersona.Trait, asOf, prior time.Time) (*traitVersions, error) {
 	tv := &traitVersions{traits: describingTraits(traits), index: map[string]int{}, byID: map[string]traitVersion{}}
 	idents := make([]string, len(tv.traits))
 	for i, t := range tv.traits {

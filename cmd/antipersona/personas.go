@@ -58,7 +58,7 @@ func behaviourFeatures() []features.Feature {
 //
 // It also returns the propensity model's input, made from the traits it
 // read, so that the model does not read them again.
-func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.Store, traits []antipersona.Trait, sum duckdb.BuildSummary) (*personaResult, error) {
+func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s store, traits []antipersona.Trait, sum antipersona.BuildSummary) (*personaResult, error) {
 	start := time.Now()
 	crmOnly := sum.Orders == 0
 	var kinds []persona.NegativeKind
@@ -172,13 +172,13 @@ func (m *Main) buildPersonas(ctx context.Context, cfg config.Config, s *duckdb.S
 	m.logger.Debug("persona phases", "load_seconds", tLoad.Seconds(), "positive_seconds", tPos.Seconds(),
 		"clusters_seconds", tClu.Seconds(), "cluster_personas_seconds", tCluP.Seconds(), "negative_seconds", time.Since(t0).Seconds())
 	ps = append(append(pos, clu...), ps...)
-	rows := make([]duckdb.PersonaRow, len(ps))
+	rows := make([]antipersona.PersonaRow, len(ps))
 	for i, p := range ps {
 		doc, err := json.Marshal(p)
 		if err != nil {
 			return nil, err
 		}
-		r := duckdb.PersonaRow{ID: p.ID, Kind: p.Kind, NegativeKind: p.NegativeKind, Basis: p.Basis, Doc: doc}
+		r := antipersona.PersonaRow{ID: p.ID, Kind: p.Kind, NegativeKind: p.NegativeKind, Basis: p.Basis, Doc: doc}
 		for c := range a.IDs {
 			if p.Members.Has(c) {
 				r.Members = append(r.Members, a.IDs[c])
@@ -306,7 +306,7 @@ type kindSummary struct {
 // (channels, what precedes a first order and a departure).
 type personaOut struct {
 	persona.Persona
-	Signals map[string][]duckdb.PersonaSignal `json:"signals"`
+	Signals map[string][]antipersona.PersonaSignal `json:"signals"`
 	// Voice is what the members say in the surveys (goals and the words of
 	// their open answers), against everyone else.
 	Voice personaVoice `json:"voice"`
@@ -472,7 +472,7 @@ func numOrNaN(v any) float64 {
 // contact's cluster. Numbers enter as sign(x)·log(1+|x|) (counts and money
 // are heavy-tailed), then standardised by the method; categories with more
 // than 50 values are left out.
-func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s *duckdb.Store, a *persona.Analysis) ([]int, int, error) {
+func (m *Main) buildClusters(ctx context.Context, cfg config.Config, s store, a *persona.Analysis) ([]int, int, error) {
 	var d cluster.Data
 	addNum := func(c persona.Column) {
 		col := make([]float64, len(c.Num))
@@ -674,7 +674,7 @@ func writeAvatars(ps []persona.Persona, dir string) error {
 
 // personaDocs returns the cards of the personas that keep accepts, with
 // their signals and voice, as `personas --json` prints them.
-func personaDocs(ctx context.Context, cfg config.Config, s *duckdb.Store, all []persona.Persona, keep func(persona.Persona) bool) ([]personaOut, error) {
+func personaDocs(ctx context.Context, cfg config.Config, s store, all []persona.Persona, keep func(persona.Persona) bool) ([]personaOut, error) {
 	signals, err := s.PersonaSignals(ctx)
 	if err != nil {
 		return nil, err
@@ -696,7 +696,7 @@ func personaDocs(ctx context.Context, cfg config.Config, s *duckdb.Store, all []
 		if p.Voice.Words == nil {
 			p.Voice = personaVoice{Answers: []answerShare{}, Words: []textmine.Term{}}
 		}
-		p.Signals = map[string][]duckdb.PersonaSignal{"channel": {}, "before_first_order": {}, "before_departure": {}}
+		p.Signals = map[string][]antipersona.PersonaSignal{"channel": {}, "before_first_order": {}, "before_departure": {}}
 		for _, sg := range signals[p.ID] {
 			p.Signals[sg.Kind] = append(p.Signals[sg.Kind], sg)
 		}
@@ -706,7 +706,7 @@ func personaDocs(ctx context.Context, cfg config.Config, s *duckdb.Store, all []
 }
 
 // loadPersonas returns the personas of the last build, in order.
-func loadPersonas(ctx context.Context, s *duckdb.Store) ([]persona.Persona, error) {
+func loadPersonas(ctx context.Context, s store) ([]persona.Persona, error) {
 	docs, err := s.Personas(ctx)
 	if err != nil {
 		return nil, err
@@ -722,7 +722,7 @@ func loadPersonas(ctx context.Context, s *duckdb.Store) ([]persona.Persona, erro
 
 // loadKinds returns the kinds of negative persona of the last build (none
 // before the first build).
-func loadKinds(ctx context.Context, s *duckdb.Store) ([]kindSummary, error) {
+func loadKinds(ctx context.Context, s store) ([]kindSummary, error) {
 	kinds := []kindSummary{}
 	doc, err := s.Meta(ctx, "negative_kinds")
 	if err != nil || doc == "" {

@@ -20,7 +20,6 @@ import (
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/ingest"
 	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/propensity"
@@ -273,7 +272,7 @@ func addModelRow(d *propensity.Data, cols []modelColumn, codes []map[string]int3
 // "" and a reason when there is nothing to train.
 // in is the input buildPersonas made from the traits it read. It returns
 // the model it stored (nil without one).
-func (m *Main) trainPropensity(ctx context.Context, s *duckdb.Store, build int64, in *modelInput) (string, *storedModel, error) {
+func (m *Main) trainPropensity(ctx context.Context, s store, build int64, in *modelInput) (string, *storedModel, error) {
 	cols, d, y, seen := in.cols, in.d, in.y, in.seen
 	t0 := time.Now()
 	if len(cols) == 0 {
@@ -371,7 +370,7 @@ func (sm *storedModel) predict(d *propensity.Data) []float64 {
 }
 
 // loadModel reads the stored propensity model.
-func loadModel(ctx context.Context, s *duckdb.Store) (*storedModel, error) {
+func loadModel(ctx context.Context, s store) (*storedModel, error) {
 	js, err := s.Meta(ctx, "propensity_model")
 	if err != nil {
 		return nil, err

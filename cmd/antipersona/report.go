@@ -15,7 +15,6 @@ import (
 	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/decide"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/i18n"
 	"github.com/antipersona/antipersona/report"
 )
@@ -75,7 +74,7 @@ type buildViews struct {
 	worksheet []worksheetAnswer
 }
 
-func (m *Main) loadViews(ctx context.Context, cfg config.Config, s *duckdb.Store) (*buildViews, error) {
+func (m *Main) loadViews(ctx context.Context, cfg config.Config, s store) (*buildViews, error) {
 	v := &buildViews{}
 	var err error
 	if v.decisions, err = decisionReportOf(ctx, s, cfg); err != nil {
@@ -104,7 +103,7 @@ func (m *Main) loadViews(ctx context.Context, cfg config.Config, s *duckdb.Store
 
 // writeReport renders the report of the last build in lang to out and
 // returns its absolute path. v holds what it shows (nil: computed here).
-func (m *Main) writeReport(ctx context.Context, cfg config.Config, s *duckdb.Store, v *buildViews, lang, out string) (string, error) {
+func (m *Main) writeReport(ctx context.Context, cfg config.Config, s store, v *buildViews, lang, out string) (string, error) {
 	if !slices.Contains(i18n.Supported(), lang) {
 		return "", antipersona.Errorf(antipersona.EINVALID, "unknown language %q (use %s)", lang, strings.Join(i18n.Supported(), ", "))
 	}
@@ -133,7 +132,7 @@ func (m *Main) writeReport(ctx context.Context, cfg config.Config, s *duckdb.Sto
 }
 
 // reportData gathers everything the report shows.
-func (m *Main) reportData(ctx context.Context, cfg config.Config, s *duckdb.Store, v *buildViews) (*report.Data, error) {
+func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *buildViews) (*report.Data, error) {
 	dr, br := v.decisions, v.budget
 	b := dr.Build
 	d := &report.Data{Workspace: filepath.Base(m.workspaceDir()), Currency: cfg.Currency, AsOf: b.AsOf, GeneratedAt: m.Now().UTC(), BuildID: b.ID}

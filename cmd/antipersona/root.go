@@ -209,14 +209,17 @@ func (m *Main) loadConfig() (config.Config, error) {
 }
 
 // openWorkspace loads the config and opens the store.
-func (m *Main) openWorkspace(ctx context.Context) (config.Config, *duckdb.Store, error) {
+func (m *Main) openWorkspace(ctx context.Context) (config.Config, store, error) {
 	cfg, err := m.loadConfig()
 	if err != nil {
 		return cfg, nil, err
 	}
 	s, err := duckdb.Open(ctx, filepath.Join(m.workspaceDir(), StoreFile), duckdb.Options{Logger: m.logger, Now: m.Now,
 		MemoryLimit: cfg.Store.MemoryLimit, Threads: cfg.Store.Threads})
-	return cfg, s, err
+	if err != nil {
+		return cfg, nil, err
+	}
+	return cfg, s, nil
 }
 
 // interactive reports whether progress bars should be drawn.

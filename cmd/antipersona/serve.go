@@ -21,7 +21,6 @@ import (
 	"github.com/antipersona/antipersona/apikey"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/decide"
-	"github.com/antipersona/antipersona/duckdb"
 	aphttp "github.com/antipersona/antipersona/http"
 	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/propensity"
@@ -256,7 +255,7 @@ func (r keyRing) Keys(ctx context.Context, workspace string) ([]antipersona.APIK
 type workspaceAPI struct {
 	m   *Main
 	cfg config.Config
-	s   *duckdb.Store
+	s   store
 	dir string
 
 	modelMu sync.Mutex
@@ -387,7 +386,7 @@ func (w *workspaceAPI) Audiences(ctx context.Context) (any, error) {
 		return nil, err
 	}
 	if es == nil {
-		es = []duckdb.AudienceExport{}
+		es = []antipersona.AudienceExport{}
 	}
 	specs := map[string]aphttp.AudienceSpec{}
 	for _, e := range es {
@@ -472,7 +471,7 @@ func (w *workspaceAPI) AudienceFile(ctx context.Context, name string) (aphttp.Au
 	if err != nil {
 		return aphttp.AudienceDownload{}, err
 	}
-	var last *duckdb.AudienceExport
+	var last *antipersona.AudienceExport
 	for i := range es {
 		if es[i].Name == name && (last == nil || !es[i].ExportedAt.Before(last.ExportedAt)) {
 			last = &es[i]

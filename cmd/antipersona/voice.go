@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/antipersona/antipersona"
-	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/subgroup"
 	"github.com/antipersona/antipersona/textmine"
 )
@@ -55,7 +54,7 @@ type surveys struct {
 // readSurveys returns the stored survey answers and which questions are
 // open (free text): those whose answers have three words or more on
 // average. The others are structured (codes, numbers, short choices).
-func readSurveys(ctx context.Context, s *duckdb.Store) ([]antipersona.SurveyAnswer, map[string]bool, error) {
+func readSurveys(ctx context.Context, s store) ([]antipersona.SurveyAnswer, map[string]bool, error) {
 	var all []antipersona.SurveyAnswer
 	words, count := map[string]int{}, map[string]int{}
 	err := s.SurveyAnswers(ctx, func(a antipersona.SurveyAnswer) error {
@@ -71,7 +70,7 @@ func readSurveys(ctx context.Context, s *duckdb.Store) ([]antipersona.SurveyAnsw
 	return all, open, err
 }
 
-func loadSurveys(ctx context.Context, s *duckdb.Store) (*surveys, error) {
+func loadSurveys(ctx context.Context, s store) (*surveys, error) {
 	all, open, err := readSurveys(ctx, s)
 	if err != nil {
 		return nil, err
@@ -149,7 +148,7 @@ func (sv *surveys) leaving(group, left map[string]bool) []textmine.Term {
 // personaVoices computes the voice of each persona of the last build from
 // the stored survey answers, with the reasons to stop of its members who
 // left (no activity for activeDays).
-func personaVoices(ctx context.Context, s *duckdb.Store, ids []string, activeDays int) (map[string]personaVoice, error) {
+func personaVoices(ctx context.Context, s store, ids []string, activeDays int) (map[string]personaVoice, error) {
 	sv, err := loadSurveys(ctx, s)
 	if err != nil || len(sv.answers) == 0 {
 		return map[string]personaVoice{}, err

@@ -64,7 +64,7 @@ type worksheetAnswer struct {
 	// Preceded is, for the contacts who left (no activity for
 	// thresholds.active_days), what they did in the 30 days before their
 	// last activity more often than everyone who left.
-	Preceded []duckdb.PersonaSignal `json:"preceded_departure"`
+	Preceded []antipersona.PersonaSignal `json:"preceded_departure"`
 	// Team is the team's own answer (worksheet --answers).
 	Team string `json:"team_answer,omitempty"`
 }
@@ -138,7 +138,7 @@ beside the data from then on. An empty text removes an answer.`,
 }
 
 // answerWorksheet answers every question from the last build.
-func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([]worksheetAnswer, error) {
+func answerWorksheet(ctx context.Context, cfg config.Config, s store) ([]worksheetAnswer, error) {
 	_, traits, err := builtTraits(ctx, s)
 	if err != nil {
 		return nil, err
@@ -230,7 +230,7 @@ func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([
 	for k := range out {
 		out[k].Preceded = preceded[k]
 		if out[k].Preceded == nil {
-			out[k].Preceded = []duckdb.PersonaSignal{}
+			out[k].Preceded = []antipersona.PersonaSignal{}
 		}
 	}
 	return out, nil
@@ -239,7 +239,7 @@ func answerWorksheet(ctx context.Context, cfg config.Config, s *duckdb.Store) ([
 // teamAnswersKey is the meta key of the team's worksheet answers (JSON).
 const teamAnswersKey = "worksheet_answers"
 
-func loadTeamAnswers(ctx context.Context, s *duckdb.Store) (map[string]string, error) {
+func loadTeamAnswers(ctx context.Context, s store) (map[string]string, error) {
 	js, err := s.Meta(ctx, teamAnswersKey)
 	if err != nil {
 		return nil, err
@@ -256,7 +256,7 @@ func loadTeamAnswers(ctx context.Context, s *duckdb.Store) (map[string]string, e
 // storeTeamAnswers merges the answers of file (YAML or JSON, question id
 // to text) into team and stores them; an unknown question id is an error
 // naming it and the known ones.
-func storeTeamAnswers(ctx context.Context, s *duckdb.Store, team map[string]string, file string) (map[string]string, error) {
+func storeTeamAnswers(ctx context.Context, s store, team map[string]string, file string) (map[string]string, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "%v", err)
@@ -336,7 +336,7 @@ func (m *Main) printWorksheet(out []worksheetAnswer) {
 // builtTraits returns the columns of the last build's features and the
 // traits among them (a trait first ingested after the build has no column
 // until the next one).
-func builtTraits(ctx context.Context, s *duckdb.Store) ([]duckdb.ColumnType, []antipersona.Trait, error) {
+func builtTraits(ctx context.Context, s store) ([]antipersona.ColumnType, []antipersona.Trait, error) {
 	if err := s.NeedFeatures(ctx); err != nil {
 		return nil, nil, err
 	}
