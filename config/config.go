@@ -63,9 +63,6 @@ type Server struct {
 	Workspace string `yaml:"workspace"`
 	// Addr is the address to listen on (host:port).
 	Addr string `yaml:"addr"`
-	// Postgres is the DSN of a PostgreSQL database to serve the workspace
-	// from instead of the embedded store; ANTIPERSONA_POSTGRES overrides it.
-	Postgres string `yaml:"postgres"`
 	// MaxBodyBytes caps a request body (Segment's batch limit is 500 KB).
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// MaxMessageBytes caps one Segment message (Segment's limit is 32 KB).
@@ -207,6 +204,10 @@ type Store struct {
 	MemoryLimit string `yaml:"memory_limit"`
 	// Threads caps DuckDB's worker threads; 0 uses every core.
 	Threads int `yaml:"threads"`
+	// Postgres, when set, is the DSN of a PostgreSQL database that holds
+	// the workspace instead of the embedded store (in a schema named after
+	// the workspace, server.workspace); ANTIPERSONA_POSTGRES overrides it.
+	Postgres string `yaml:"postgres"`
 }
 
 // Personas tunes the search for personas and negative personas.

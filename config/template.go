@@ -220,9 +220,6 @@ server:
   workspace: ""
   # Address 'antipersona serve' listens on.
   addr: 127.0.0.1:8080
-  # DSN of a PostgreSQL database to serve from instead of the embedded
-  # store (ANTIPERSONA_POSTGRES overrides it), e.g. postgres://user@host/db.
-  postgres: ""
   # Largest request body and largest Segment message, in bytes.
   max_body_bytes: 512000
   max_message_bytes: 32000
@@ -238,4 +235,8 @@ store:
   memory_limit: ""
   # Worker threads of the store; 0: every core.
   threads: 0
+  # DSN of a PostgreSQL database holding the workspace instead of the
+  # embedded store (a schema named after server.workspace), e.g.
+  # postgres://user@host/db; ANTIPERSONA_POSTGRES overrides it.
+  postgres: ""
 `

@@ -64,7 +64,7 @@ are stored.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "address to listen on (default: server.addr in antipersona.yaml, 127.0.0.1:8080)")
-	cmd.Flags().StringVar(&postgres, "postgres", "", "serve from this PostgreSQL DSN instead of the embedded store (default: server.postgres or $ANTIPERSONA_POSTGRES)")
+	cmd.Flags().StringVar(&postgres, "postgres", "", "serve from this PostgreSQL DSN instead of the embedded store (default: store.postgres or $ANTIPERSONA_POSTGRES)")
 	cmd.Flags().StringSliceVar(&workspaces, "workspaces", nil, "serve these workspace folders (default: the workspace)")
 	return cmd
 }
@@ -137,12 +137,12 @@ func (m *Main) runServe(ctx context.Context, addr, postgres string, dirs []strin
 			return antipersona.Errorf(antipersona.EINVALID, "workspaces %s and %s are both named %q: set server.workspace in one of them", other, sw.dir, sw.name)
 		}
 		names[sw.name] = sw.dir
-		if sw.cfg.Server.Postgres != "" && postgres == "" {
-			postgres = sw.cfg.Server.Postgres
+		if sw.cfg.Store.Postgres != "" && postgres == "" {
+			postgres = sw.cfg.Store.Postgres
 		}
 	}
 	if postgres != "" {
-		return antipersona.Errorf(antipersona.EINVALID, "serving from PostgreSQL (--postgres, server.postgres, ANTIPERSONA_POSTGRES) is not available in this version: builds run on the embedded store only; unset it to serve the embedded store")
+		return antipersona.Errorf(antipersona.EINVALID, "serving from PostgreSQL (--postgres, store.postgres, ANTIPERSONA_POSTGRES) is not available in this version: builds run on the embedded store only; unset it to serve the embedded store")
 	}
 	first := served[0].cfg
 	if !addrSet && addr == "" {
