@@ -52,7 +52,10 @@ type Store struct {
 	amu       sync.Mutex // serialises AppendAudit
 }
 
-var _ antipersona.IngestStore = (*Store)(nil)
+var (
+	_ antipersona.IngestStore    = (*Store)(nil)
+	_ antipersona.WorkspaceStore = (*Store)(nil)
+)
 
 // Options tune Open. The zero value is valid.
 type Options struct {
