@@ -418,3 +418,36 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedule: a scheduled build runs at its interval, as a job with the
+// schedule as its trigger; a tick while a build runs is skipped.
+func TestSchedule(t *testing.T) {
+	s, _, keys := testServer(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.Schedule(ctx, "shop", 30*time.Millisecond)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		w := do(t, s.Handler(), "GET", "/api/v1/workspaces/shop/builds", keys[antipersona.RoleReader], nil)
+		var a BuildsAnswer
+		json.Unmarshal(w.Body.Bytes(), &a)
+		done := 0
+		for _, j := range a.Jobs {
+			if j.Trigger != "schedule" || j.KeyID != "" {
+				t.Fatalf("job %+v", j)
+			}
+			if j.State == "succeeded" {
+				done++
+			}
+		}
+		if done >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d scheduled builds done in 5 s", done)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	s.Close(context.Background()) // waits for the scheduler to stop
+}

@@ -6,15 +6,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/antipersona/antipersona"
 )
-
-// Derived is a table computed by a build from the features table.
-type Derived struct {
-	Name string // table name
-	SQL  string // a SELECT over features (and earlier derived tables), in DuckDB's dialect
-}
 
 // duckDBPath is the search_path under which the DuckDB dialect runs: the
 // workspace's schema before pg_catalog, so that compat.sql's overrides of
@@ -29,8 +24,19 @@ func (s *Store) duckDBTx(ctx context.Context, tx pgx.Tx, query string) (string, 
 		return "", err
 	}
 	return rewriteDuckDB(ctx, query, func(ctx context.Context, q string) ([]string, error) {
+		// A query that does not parse must not abort the transaction:
+		// the rewrite may try another.
+		if _, err := tx.Exec(ctx, "SAVEPOINT _antipersona_describe"); err != nil {
+			return nil, err
+		}
 		sd, err := tx.Conn().PgConn().Prepare(ctx, "", q, nil)
 		if err != nil {
+			if _, rerr := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT _antipersona_describe"); rerr != nil {
+				return nil, rerr
+			}
+			return nil, err
+		}
+		if _, err := tx.Exec(ctx, "RELEASE SAVEPOINT _antipersona_describe"); err != nil {
 			return nil, err
 		}
 		names := make([]string, len(sd.Fields))
@@ -52,7 +58,7 @@ func (s *Store) duckDBTx(ctx context.Context, tx pgx.Tx, query string) (string, 
 // Builds of a workspace are serialised across processes: Build returns an
 // ECONFLICT error while another build of the workspace runs. Build ids are
 // 1, 2, ... in order.
-func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, configHash string, derived ...Derived) (*antipersona.Build, error) {
+func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, configHash string, derived ...antipersona.Derived) (*antipersona.Build, error) {
 	// Times are stored to the microsecond; the returned build is the
 	// stored one.
 	started := s.now().UTC().Truncate(time.Microsecond)
@@ -66,7 +72,7 @@ func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, co
 		if !free {
 			return antipersona.Errorf(antipersona.ECONFLICT, "a build of workspace %s is running; wait for it to finish", s.workspace)
 		}
-		tables := append([]Derived{{Name: "features", SQL: featureSQL}}, derived...)
+		tables := append([]antipersona.Derived{{Name: "features", SQL: featureSQL}}, derived...)
 		for _, d := range tables {
 			q, err := s.duckDBTx(ctx, tx, d.SQL)
 			if err != nil {
@@ -112,33 +118,121 @@ func (s *Store) Build(ctx context.Context, featureSQL string, asOf time.Time, co
 }
 
 // Scan runs query, in DuckDB's dialect (see Build), in a read-only
-// transaction and calls fn with each row's values (nil for NULL), as pgx
-// decodes them: string, float64, int32, int64, bool, time.Time, []any, ...
+// transaction and calls fn with each row's values (nil for NULL), of the
+// Go types the DuckDB store gives: string, float64, float32, int64, int32,
+// int16, bool, time.Time (UTC; dates at midnight), []any for lists.
+// PostgreSQL's numeric (sum of integers, ...) is given as float64.
 func (s *Store) Scan(ctx context.Context, query string, fn func(vals []any) error) error {
 	opts := pgx.TxOptions{AccessMode: pgx.ReadOnly}
 	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
-		q, err := s.duckDBTx(ctx, tx, query)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, q, pgx.QueryExecModeDescribeExec)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			vals, err := rows.Values()
-			if err != nil {
-				return err
-			}
-			if err := fn(vals); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return s.scanTx(ctx, tx, query, func(_ []string, vals []any) error { return fn(vals) })
 	})
 	if err != nil {
 		return fmt.Errorf("scan: %w", err)
 	}
 	return nil
+}
+
+// scanTx runs query, in DuckDB's dialect, within tx, calling fn with the
+// column names and each row's values (converted by duckValue).
+func (s *Store) scanTx(ctx context.Context, tx pgx.Tx, query string, fn func(cols []string, vals []any) error) error {
+	q, err := s.duckDBTx(ctx, tx, query)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, q, pgx.QueryExecModeDescribeExec)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	fds := rows.FieldDescriptions()
+	cols := make([]string, len(fds))
+	for i, f := range fds {
+		cols[i] = f.Name
+	}
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return err
+		}
+		for i, v := range vals {
+			vals[i] = duckValue(v)
+		}
+		if err := fn(cols, vals); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// duckValue converts a value as pgx decodes it to the Go type the DuckDB
+// store gives for the same column type.
+func duckValue(v any) any {
+	switch x := v.(type) {
+	case pgtype.Numeric:
+		f, err := x.Float64Value()
+		if err != nil || !f.Valid {
+			return nil
+		}
+		return f.Float64
+	case time.Time:
+		return x.UTC()
+	case []any:
+		for i, e := range x {
+			x[i] = duckValue(e)
+		}
+		return x
+	case pgtype.InfinityModifier:
+		return nil
+	}
+	return v
+}
+
+// Describe returns the columns of query, in DuckDB's dialect, without
+// running it, with DuckDB's names of their types (DOUBLE, BIGINT, INTEGER,
+// VARCHAR, BOOLEAN, TIMESTAMP, DATE, VARCHAR[], ...; see duckTypeName).
+func (s *Store) Describe(ctx context.Context, query string) ([]antipersona.ColumnType, error) {
+	var out []antipersona.ColumnType
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		q, err := s.duckDBTx(ctx, tx, query)
+		if err != nil {
+			return err
+		}
+		sd, err := tx.Conn().PgConn().Prepare(ctx, "", q, nil)
+		if err != nil {
+			return err
+		}
+		for _, f := range sd.Fields {
+			out = append(out, antipersona.ColumnType{Name: f.Name, Type: duckTypeName(f.DataTypeOID)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("describe: %w", err)
+	}
+	return out, nil
+}
+
+// duckTypeNames are DuckDB's names of PostgreSQL's types, by OID.
+var duckTypeNames = map[uint32]string{
+	pgtype.BoolOID: "BOOLEAN", pgtype.Int2OID: "SMALLINT", pgtype.Int4OID: "INTEGER", pgtype.Int8OID: "BIGINT",
+	pgtype.Float4OID: "FLOAT", pgtype.Float8OID: "DOUBLE", pgtype.NumericOID: "DOUBLE",
+	pgtype.TextOID: "VARCHAR", pgtype.VarcharOID: "VARCHAR", pgtype.BPCharOID: "VARCHAR", pgtype.NameOID: "VARCHAR",
+	pgtype.UnknownOID: "VARCHAR", pgtype.TimestampOID: "TIMESTAMP", pgtype.TimestamptzOID: "TIMESTAMP WITH TIME ZONE",
+	pgtype.DateOID: "DATE", pgtype.TimeOID: "TIME", pgtype.IntervalOID: "INTERVAL", pgtype.JSONOID: "JSON",
+	pgtype.JSONBOID: "JSON", pgtype.UUIDOID: "UUID", pgtype.ByteaOID: "BLOB",
+	pgtype.BoolArrayOID: "BOOLEAN[]", pgtype.Int2ArrayOID: "SMALLINT[]", pgtype.Int4ArrayOID: "INTEGER[]",
+	pgtype.Int8ArrayOID: "BIGINT[]", pgtype.Float4ArrayOID: "FLOAT[]", pgtype.Float8ArrayOID: "DOUBLE[]",
+	pgtype.NumericArrayOID: "DOUBLE[]", pgtype.TextArrayOID: "VARCHAR[]", pgtype.VarcharArrayOID: "VARCHAR[]",
+	pgtype.BPCharArrayOID: "VARCHAR[]", pgtype.TimestampArrayOID: "TIMESTAMP[]", pgtype.DateArrayOID: "DATE[]",
+	pgtype.TimestamptzArrayOID: "TIMESTAMP WITH TIME ZONE[]",
+}
+
+// duckTypeName returns DuckDB's name of the type with oid ("UNKNOWN" for
+// one DuckDB has no name for).
+func duckTypeName(oid uint32) string {
+	if n, ok := duckTypeNames[oid]; ok {
+		return n
+	}
+	return "UNKNOWN"
 }

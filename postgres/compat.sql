@@ -169,3 +169,48 @@ BEGIN
     END LOOP;
 END
 $compat$;
+
+-- len(list) and len(string), as DuckDB's (bigint).
+CREATE FUNCTION len(l anyarray) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT CAST(cardinality(l) AS bigint)';
+CREATE FUNCTION len(s text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN char_length(s);
+
+-- quantile_cont(x, q): the q-quantile of the non-NULL x, interpolated as
+-- DuckDB does (position q·(n-1) of the sorted values, linear between its
+-- neighbours); NULL when there is none. An aggregate, not an ordered-set
+-- one as percentile_cont, so that it also runs as a window function
+-- (quantile_cont(x, 0.9) OVER ()). The state is q followed by the values.
+CREATE FUNCTION _duck_quantile_sf(s double precision[], v double precision, q double precision) RETURNS double precision[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF s IS NULL THEN
+        s := ARRAY[q];
+    END IF;
+    IF v IS NOT NULL THEN
+        s[cardinality(s) + 1] := v;
+    END IF;
+    RETURN s;
+END $$;
+
+CREATE FUNCTION _duck_quantile_cont_ff(s double precision[]) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    v double precision[];
+    pos double precision;
+    lo bigint;
+    hi bigint;
+BEGIN
+    IF s IS NULL OR cardinality(s) < 2 THEN
+        RETURN NULL;
+    END IF;
+    SELECT array_agg(x ORDER BY x) INTO v FROM unnest(s[2:]) AS x;
+    pos := s[1] * (cardinality(v) - 1);
+    lo := floor(pos);
+    hi := ceil(pos);
+    IF lo = hi THEN
+        RETURN v[lo + 1];
+    END IF;
+    RETURN v[lo + 1] + (v[hi + 1] - v[lo + 1]) * (pos - lo);
+END $$;
+
+CREATE AGGREGATE quantile_cont(double precision, double precision) (SFUNC = _duck_quantile_sf,
+    STYPE = double precision[], FINALFUNC = _duck_quantile_cont_ff);

@@ -25,8 +25,12 @@ import (
 //     columns without a and b, which rewriteDuckDB learns by asking the
 //     server to describe the query (PostgreSQL has no star exclusion).
 //
-// Anything else DuckDB-specific (QUALIFY, GROUP BY ALL, list functions,
-// ...) is not rewritten: the server reports it as an error.
+//   - list literals, quantile_disc, mode and list_filter (see
+//     rewriteCalls), and quantile_cont(...) OVER () (see
+//     rewriteWindowQuantiles).
+//
+// Anything else DuckDB-specific (QUALIFY, GROUP BY ALL, other list
+// functions, ...) is not rewritten: the server reports it as an error.
 
 // describeFunc returns the names of the columns a query would return,
 // without running it.
@@ -38,6 +42,9 @@ type describeFunc func(ctx context.Context, sql string) ([]string, error)
 func rewriteDuckDB(ctx context.Context, query string, describe describeFunc) (string, error) {
 	toks := tokenize(query)
 	toks = rewriteTypesAndIntervals(toks)
+	toks = rewriteWindowQuantiles(toks)
+	lambdas := 0
+	toks = rewriteCalls(toks, &lambdas)
 	for {
 		i := findStarExclude(toks)
 		if i < 0 {
@@ -353,7 +360,22 @@ func expandStarExclude(ctx context.Context, toks []token, star int, describe des
 	if name, close, ok := enclosingCTE(marked, markAt); ok {
 		q = join(marked[:close+1]) + " SELECT * FROM " + name
 	}
-	cols, err := describe(ctx, q)
+	// A star in a subquery (SELECT ... FROM (WITH ...) h): that subquery
+	// alone is described first (the rest may not parse before the
+	// rewrite either).
+	var cols []string
+	var err error
+	if open, close, ok := enclosingSubquery(marked, markAt); ok {
+		sub := marked[open+1 : close]
+		sq := join(sub)
+		if name, c, ok := enclosingCTE(sub, markAt-open-1); ok {
+			sq = join(sub[:c+1]) + " SELECT * FROM " + name
+		}
+		cols, err = describe(ctx, sq)
+	}
+	if cols == nil {
+		cols, err = describe(ctx, q)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("rewrite EXCLUDE: describe: %w", err)
 	}
@@ -442,4 +464,346 @@ func enclosingCTE(toks []token, at int) (name string, close int, ok bool) {
 // unquote returns the name a quoted identifier stands for.
 func unquote(q string) string {
 	return strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(q, `"`), `"`), `""`, `"`)
+}
+
+// listStarters are the keywords after which "[" opens a list literal
+// rather than a subscript.
+var listStarters = map[string]bool{
+	"select": true, "then": true, "else": true, "when": true, "and": true, "or": true, "not": true,
+	"in": true, "by": true, "return": true, "on": true, "where": true, "having": true, "case": true,
+}
+
+// isListStart reports whether the "[" at toks[i] opens a list literal.
+func isListStart(toks []token, i int) bool {
+	p := prev(toks, i)
+	if p < 0 {
+		return true
+	}
+	switch t := toks[p]; t.kind {
+	case tokPunct:
+		return !t.is(")") && !t.is("]")
+	case tokWord:
+		return listStarters[strings.ToLower(t.text)]
+	}
+	return false
+}
+
+// closingBracket returns the index of the "]" that closes the "[" at i, or -1.
+func closingBracket(toks []token, i int) int {
+	depth := 0
+	for j := i; j < len(toks); j++ {
+		switch {
+		case toks[j].is("["):
+			depth++
+		case toks[j].is("]"):
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// splitArgs splits the tokens of a call's arguments at its top-level commas.
+func splitArgs(toks []token) [][]token {
+	var out [][]token
+	depth, start := 0, 0
+	for j, t := range toks {
+		switch {
+		case t.is("(") || t.is("["):
+			depth++
+		case t.is(")") || t.is("]"):
+			depth--
+		case t.is(",") && depth == 0:
+			out = append(out, toks[start:j])
+			start = j + 1
+		}
+	}
+	return append(out, toks[start:])
+}
+
+// firstSig returns the first significant token of toks, or a zero token.
+func firstSig(toks []token) token {
+	if i := next(toks, -1); i < len(toks) {
+		return toks[i]
+	}
+	return token{}
+}
+
+func words(s string) token { return token{tokWord, s} }
+
+// rewriteCalls rewrites DuckDB's list literals and the calls PostgreSQL
+// spells otherwise:
+//
+//   - `[a, b]` becomes `ARRAY[a, b]`;
+//   - `quantile_disc(x, q)` becomes `percentile_disc(q) WITHIN GROUP
+//     (ORDER BY x)` (the same rank: the ceil(q·n)-th smallest value);
+//   - `mode(x)` becomes `mode() WITHIN GROUP (ORDER BY x)`;
+//   - `list_filter(l, x -> cond)` becomes a subquery over unnest(l) that
+//     keeps the order of l (NULL for a NULL list).
+//
+// quantile_cont, which DuckDB also runs as a window function, is an
+// aggregate of compat.sql instead.
+func rewriteCalls(toks []token, lambdas *int) []token {
+	out := make([]token, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case t.is("[") && isListStart(toks, i):
+			end := closingBracket(toks, i)
+			if end < 0 {
+				break
+			}
+			out = append(out, words("ARRAY"), t)
+			out = append(out, rewriteCalls(toks[i+1:end], lambdas)...)
+			out = append(out, toks[end])
+			i = end
+			continue
+		case t.kind == tokWord:
+			name := strings.ToLower(t.text)
+			if name != "quantile_disc" && name != "mode" && name != "list_filter" {
+				break
+			}
+			if p := prev(toks, i); p >= 0 && toks[p].is(".") {
+				break
+			}
+			open := next(toks, i)
+			if open >= len(toks) || !toks[open].is("(") {
+				break
+			}
+			end := closing(toks, open)
+			if end < 0 {
+				break
+			}
+			args := splitArgs(toks[open+1 : end])
+			var rw []token
+			switch {
+			case name == "quantile_disc" && len(args) == 2:
+				typ := "double precision"
+				if firstSig(args[1]).is("[") {
+					typ += "[]"
+				}
+				rw = append(rw, words("percentile_disc(CAST(("))
+				rw = append(rw, rewriteCalls(args[1], lambdas)...)
+				rw = append(rw, words(") AS "+typ+")) WITHIN GROUP (ORDER BY "))
+				rw = append(rw, rewriteCalls(args[0], lambdas)...)
+				rw = append(rw, words(")"))
+			case name == "mode" && len(args) == 1 && firstSig(args[0]).kind != 0:
+				rw = append(rw, words("mode() WITHIN GROUP (ORDER BY "))
+				rw = append(rw, rewriteCalls(args[0], lambdas)...)
+				rw = append(rw, words(")"))
+			case name == "list_filter" && len(args) == 2:
+				lam := args[1]
+				p := next(lam, -1)
+				a := next(lam, p)
+				b := a + 1
+				if p >= len(lam) || lam[p].kind != tokWord || a >= len(lam) || !lam[a].is("-") || b >= len(lam) || !lam[b].is(">") {
+					break
+				}
+				*lambdas++
+				n := fmt.Sprint(*lambdas)
+				x := lam[p].text
+				rw = append(rw, words("(SELECT CASE WHEN _l"+n+" IS NULL THEN NULL ELSE ARRAY(SELECT "+x+" FROM unnest(_l"+n+
+					") WITH ORDINALITY AS _u"+n+"("+x+", _o"+n+") WHERE ("))
+				rw = append(rw, rewriteCalls(lam[b+1:], lambdas)...)
+				rw = append(rw, words(") ORDER BY _o"+n+") END FROM (SELECT ("))
+				rw = append(rw, rewriteCalls(args[0], lambdas)...)
+				rw = append(rw, words(") AS _l"+n+") AS _s"+n+")"))
+			}
+			if rw == nil {
+				break
+			}
+			out = append(out, rw...)
+			i = end
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// enclosingSubquery finds the innermost parenthesised query (its first
+// token SELECT or WITH), other than a CTE's body, that contains toks[at]:
+// the indexes of its "(" and ")".
+func enclosingSubquery(toks []token, at int) (open, close int, ok bool) {
+	depth := 0
+	for j := at - 1; j >= 0; j-- {
+		switch {
+		case toks[j].is(")"):
+			depth++
+		case toks[j].is("("):
+			if depth > 0 {
+				depth--
+				continue
+			}
+			if p := prev(toks, j); p >= 0 && (toks[p].is("AS") || toks[p].is("MATERIALIZED")) {
+				continue // a CTE's body: it may name the CTEs before it
+			}
+			if n := next(toks, j); n < len(toks) && (toks[n].is("SELECT") || toks[n].is("WITH")) {
+				if c := closing(toks, j); c > at {
+					return j, c, true
+				}
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// windowQuantileEnds are the keywords that end a SELECT's FROM and WHERE
+// clauses.
+var windowQuantileEnds = map[string]bool{
+	"group": true, "having": true, "window": true, "order": true, "limit": true, "offset": true,
+	"union": true, "except": true, "intersect": true, "fetch": true,
+}
+
+// rewriteWindowQuantiles rewrites `quantile_cont(x, q) [FILTER (WHERE c)]
+// OVER ()`, the q-quantile of x over every row of the query, into a scalar
+// subquery over the same FROM and WHERE clauses, `(SELECT
+// percentile_cont(q) WITHIN GROUP (ORDER BY x) [FILTER (WHERE c)] FROM ...
+// [WHERE ...])`, which PostgreSQL computes once. When the enclosing SELECT
+// groups, the call is left to compat.sql's quantile_cont aggregate (slow
+// over many rows: it sorts in PL/pgSQL).
+func rewriteWindowQuantiles(toks []token) []token {
+	for start := 0; ; {
+		i, end := -1, -1
+		for j := start; j < len(toks); j++ {
+			if toks[j].kind == tokWord && strings.EqualFold(toks[j].text, "quantile_cont") {
+				if e := windowQuantileEnd(toks, j); e > 0 {
+					i, end = j, e
+					break
+				}
+			}
+		}
+		if i < 0 {
+			return toks
+		}
+		from, ok := enclosingFrom(toks, i)
+		if !ok {
+			start = i + 1
+			continue
+		}
+		open := next(toks, i)
+		args := splitArgs(toks[open+1 : closing(toks, open)])
+		if len(args) != 2 {
+			start = i + 1
+			continue
+		}
+		var rw []token
+		rw = append(rw, words("(SELECT percentile_cont(CAST(("))
+		rw = append(rw, args[1]...)
+		rw = append(rw, words(") AS double precision)) WITHIN GROUP (ORDER BY "))
+		rw = append(rw, args[0]...)
+		rw = append(rw, words(")"))
+		// FILTER (WHERE c), when there is one.
+		f := next(toks, closing(toks, open))
+		if toks[f].is("FILTER") {
+			rw = append(rw, words(" "))
+			rw = append(rw, toks[f:closing(toks, next(toks, f))+1]...)
+		}
+		rw = append(rw, words(" "))
+		rw = append(rw, from...)
+		rw = append(rw, words(")"))
+		out := make([]token, 0, len(toks)+len(rw))
+		out = append(out, toks[:i]...)
+		out = append(out, rw...)
+		out = append(out, toks[end+1:]...)
+		toks = out
+		start = i + len(rw)
+	}
+}
+
+// windowQuantileEnd returns the index of the ")" of OVER () that ends the
+// window quantile call whose name is at toks[i], or -1.
+func windowQuantileEnd(toks []token, i int) int {
+	if p := prev(toks, i); p >= 0 && toks[p].is(".") {
+		return -1
+	}
+	open := next(toks, i)
+	if open >= len(toks) || !toks[open].is("(") {
+		return -1
+	}
+	c := closing(toks, open)
+	if c < 0 {
+		return -1
+	}
+	n := next(toks, c)
+	if n < len(toks) && toks[n].is("FILTER") {
+		fo := next(toks, n)
+		if fo >= len(toks) || !toks[fo].is("(") {
+			return -1
+		}
+		if n = closing(toks, fo); n < 0 {
+			return -1
+		}
+		n = next(toks, n)
+	}
+	if n >= len(toks) || !toks[n].is("OVER") {
+		return -1
+	}
+	o := next(toks, n)
+	if o >= len(toks) || !toks[o].is("(") {
+		return -1
+	}
+	e := next(toks, o)
+	if e >= len(toks) || !toks[e].is(")") {
+		return -1
+	}
+	return e
+}
+
+// enclosingFrom returns the FROM clause (and WHERE clause, if any) of the
+// SELECT that contains toks[i], unless that SELECT groups or has none.
+func enclosingFrom(toks []token, i int) ([]token, bool) {
+	level := make([]int, len(toks))
+	l := 0
+	for j, t := range toks {
+		if t.is(")") {
+			l--
+		}
+		level[j] = l
+		if t.is("(") {
+			l++
+		}
+	}
+	sel, m := -1, level[i]
+	for j := i - 1; j >= 0; j-- {
+		m = min(m, level[j])
+		if toks[j].is("SELECT") && level[j] <= m {
+			sel = j
+			break
+		}
+	}
+	if sel < 0 {
+		return nil, false
+	}
+	lv := level[sel]
+	from := -1
+	for j := sel + 1; j < len(toks) && level[j] >= lv; j++ {
+		if level[j] == lv && toks[j].is("FROM") {
+			from = j
+			break
+		}
+	}
+	if from < 0 {
+		return nil, false
+	}
+	end := len(toks)
+	for j := from + 1; j < len(toks); j++ {
+		if level[j] < lv {
+			end = j
+			break
+		}
+		if level[j] == lv && toks[j].kind == tokWord {
+			w := strings.ToLower(toks[j].text)
+			if w == "group" || w == "having" {
+				return nil, false
+			}
+			if windowQuantileEnds[w] {
+				end = j
+				break
+			}
+		}
+	}
+	return toks[from:end], true
 }

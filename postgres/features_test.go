@@ -263,7 +263,7 @@ func stores(t *testing.T) (*duckdb.Store, *postgres.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(p.Close)
+	t.Cleanup(func() { p.Close() })
 	for _, b := range append(fixtureBatches(), versionBatches()...) {
 		rd, err := d.WriteBatch(ctx, b)
 		if err != nil {

@@ -63,6 +63,8 @@ var (
 	_ antipersona.IngestStore  = (*Store)(nil)
 	_ antipersona.PrivacyStore = (*Store)(nil)
 	_ antipersona.AuditLog     = (*Store)(nil)
+
+	_ antipersona.WorkspaceStore = (*Store)(nil)
 )
 
 // Options tune Open. The zero value is valid.
@@ -119,8 +121,12 @@ func Open(ctx context.Context, dsn, workspace string, opt Options) (*Store, erro
 	return s, nil
 }
 
-// Close closes the store's connections, waiting for the ones in use.
-func (s *Store) Close() { s.pool.Close() }
+// Close closes the store's connections, waiting for the ones in use. It
+// always returns nil.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
 
 // Workspace returns the workspace's name.
 func (s *Store) Workspace() string { return s.workspace }
@@ -214,6 +220,9 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// quoteLit quotes an SQL string literal (standard_conforming_strings on).
+func quoteLit(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
 // quoteIdent quotes an SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

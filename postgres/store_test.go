@@ -23,7 +23,7 @@ func openStore(t testing.TB, dsn string) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 
@@ -340,7 +340,7 @@ func TestForgetDeletesBuiltTables(t *testing.T) {
 	}
 	asOf := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	b, err := s.Build(ctx, "SELECT contact_id, age FROM contacts", asOf, "h1",
-		Derived{Name: "segments", SQL: "SELECT contact_id, 'young' AS segment FROM features WHERE age < 40"})
+		antipersona.Derived{Name: "segments", SQL: "SELECT contact_id, 'young' AS segment FROM features WHERE age < 40"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
-	"github.com/antipersona/antipersona/duckdb"
+	"github.com/antipersona/antipersona/postgres"
 )
 
 func (m *Main) initCommand() *cobra.Command {
@@ -55,13 +55,27 @@ func (m *Main) runInit(ctx context.Context, dir string) error {
 	default:
 		m.info("%s exists; left as it is", cfgPath)
 	}
-	s, err := duckdb.Open(ctx, filepath.Join(dir, StoreFile), duckdb.Options{Logger: m.logger, Now: m.Now})
+	f, err := os.Open(cfgPath)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Parse(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	s, err := m.openStore(ctx, cfg, dir)
 	if err != nil {
 		return err
 	}
 	if err := s.Close(); err != nil {
 		return err
 	}
-	m.info("Initialised workspace %s (%s, %s)", dir, config.FileName, StoreFile)
+	where := StoreFile
+	if m.postgresDSN(cfg) != "" {
+		abs, _ := filepath.Abs(dir)
+		where = "PostgreSQL schema " + postgres.SchemaName(workspaceName(cfg, abs))
+	}
+	m.info("Initialised workspace %s (%s, %s)", dir, config.FileName, where)
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"text/tabwriter"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/apikey"
+	"github.com/antipersona/antipersona/postgres"
 )
 
 func (m *Main) keysCommand() *cobra.Command {
@@ -16,8 +18,8 @@ func (m *Main) keysCommand() *cobra.Command {
 		Use:   "keys",
 		Short: "Create, list and revoke the API keys of the team server",
 		Long: `keys manages the workspace's API keys, kept hashed (SHA-256) in keys.json in the
-workspace folder. They work while 'antipersona serve' runs: the server sees a new or
-revoked key within a second.
+workspace folder (in the database when the workspace lives in PostgreSQL). They work
+while 'antipersona serve' runs: the server sees a new or revoked key within a second.
 
 Roles:
   admin    everything: keys, deleting and exporting contacts (GDPR), the audit log
@@ -30,14 +32,24 @@ Roles:
 	return cmd
 }
 
-// keyStore returns the workspace's key store and its name in the API.
-func (m *Main) keyStore() (*apikey.FileStore, string, error) {
+// keyStore returns the workspace's key store (its keys.json, or the
+// PostgreSQL database's key table when the workspace lives there), a
+// function that closes it, and the workspace's name in the API.
+func (m *Main) keyStore(ctx context.Context) (antipersona.KeyStore, func(), string, error) {
 	cfg, err := m.loadConfig()
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	dir := m.workspaceDir()
-	return apikey.NewFileStore(filepath.Join(dir, KeysFile)), workspaceName(cfg, dir), nil
+	name := workspaceName(cfg, dir)
+	if dsn := m.postgresDSN(cfg); dsn != "" {
+		ks, err := postgres.OpenKeys(ctx, dsn)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		return ks, func() { ks.Close() }, name, nil
+	}
+	return apikey.NewFileStore(filepath.Join(dir, KeysFile)), func() {}, name, nil
 }
 
 func (m *Main) keysCreateCommand() *cobra.Command {
@@ -52,10 +64,11 @@ func (m *Main) keysCreateCommand() *cobra.Command {
 			if role == "" {
 				return usage(cmd, "--role is required (admin, analyst, ingest or reader)")
 			}
-			ks, ws, err := m.keyStore()
+			ks, closeKeys, ws, err := m.keyStore(cmd.Context())
 			if err != nil {
 				return err
 			}
+			defer closeKeys()
 			key, k, err := apikey.New(ws, antipersona.Role(role), name, m.Now(), nil)
 			if err != nil {
 				return err
@@ -85,10 +98,11 @@ func (m *Main) keysListCommand() *cobra.Command {
 		Short: "List the workspace's keys (ids and roles, never the keys)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ks, ws, err := m.keyStore()
+			ks, closeKeys, ws, err := m.keyStore(cmd.Context())
 			if err != nil {
 				return err
 			}
+			defer closeKeys()
 			keys, err := ks.Keys(cmd.Context(), ws)
 			if err != nil {
 				return err
@@ -119,10 +133,11 @@ func (m *Main) keysRevokeCommand() *cobra.Command {
 		Short: "Revoke a key (by the id 'keys list' shows)",
 		Args:  exactArgs(1, "a key id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ks, _, err := m.keyStore()
+			ks, closeKeys, _, err := m.keyStore(cmd.Context())
 			if err != nil {
 				return err
 			}
+			defer closeKeys()
 			if err := ks.RevokeKey(cmd.Context(), args[0], m.Now()); err != nil {
 				return err
 			}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/internal/pgtest"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/generate"
 )
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("ANTIPERSONA_RUN_MAIN") == "1" {
 		os.Exit(NewMain().Run(context.Background(), os.Args[1:]))
 	}
-	code := m.Run()
+	code := pgtest.Run(m)
 	for _, f := range cleanups {
 		f()
 	}

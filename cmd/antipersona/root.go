@@ -17,6 +17,7 @@ import (
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/duckdb"
+	"github.com/antipersona/antipersona/postgres"
 )
 
 // StoreFile is the name of the embedded store inside a workspace.
@@ -35,6 +36,7 @@ type Main struct {
 	jsonOut   bool
 	quiet     bool
 	verbose   bool
+	postgres  string // serve --postgres
 	logger    *slog.Logger
 }
 
@@ -214,12 +216,42 @@ func (m *Main) openWorkspace(ctx context.Context) (config.Config, store, error) 
 	if err != nil {
 		return cfg, nil, err
 	}
-	s, err := duckdb.Open(ctx, filepath.Join(m.workspaceDir(), StoreFile), duckdb.Options{Logger: m.logger, Now: m.Now,
+	s, err := m.openStore(ctx, cfg, m.workspaceDir())
+	return cfg, s, err
+}
+
+// postgresDSN is the DSN of the PostgreSQL database holding the workspace:
+// serve --postgres, else $ANTIPERSONA_POSTGRES, else store.postgres; ""
+// for the embedded store.
+func (m *Main) postgresDSN(cfg config.Config) string {
+	if m.postgres != "" {
+		return m.postgres
+	}
+	if v := m.Getenv("ANTIPERSONA_POSTGRES"); v != "" {
+		return v
+	}
+	return cfg.Store.Postgres
+}
+
+// openStore opens the store of the workspace folder dir: its schema in
+// PostgreSQL when a DSN is configured, else its embedded store.
+func (m *Main) openStore(ctx context.Context, cfg config.Config, dir string) (store, error) {
+	if dsn := m.postgresDSN(cfg); dsn != "" {
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+		ps, err := postgres.Open(ctx, dsn, workspaceName(cfg, dir), postgres.Options{Logger: m.logger, Now: m.Now})
+		if err != nil {
+			return nil, err
+		}
+		return ps, nil
+	}
+	s, err := duckdb.Open(ctx, filepath.Join(dir, StoreFile), duckdb.Options{Logger: m.logger, Now: m.Now,
 		MemoryLimit: cfg.Store.MemoryLimit, Threads: cfg.Store.Threads})
 	if err != nil {
-		return cfg, nil, err
+		return nil, err
 	}
-	return cfg, s, nil
+	return s, nil
 }
 
 // interactive reports whether progress bars should be drawn.

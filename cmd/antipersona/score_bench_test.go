@@ -65,7 +65,7 @@ func BenchmarkScoreContacts(b *testing.B) {
 // server's handler (authentication, decoding, the model with its three
 // reasons, the JSON answer), without the network.
 func BenchmarkScoreRequest(b *testing.B) {
-	dir := demoWorkspace(b, "shop")
+	dir := demoWorkspace(b, onDuckDB, "shop")
 	_, srv, served := testServe(b, dir)
 	key, _ := newKey(b, served["shop"], antipersona.RoleReader)
 	h := srv.Handler()

@@ -23,6 +23,7 @@ import (
 	"github.com/antipersona/antipersona/decide"
 	aphttp "github.com/antipersona/antipersona/http"
 	"github.com/antipersona/antipersona/persona"
+	"github.com/antipersona/antipersona/postgres"
 	"github.com/antipersona/antipersona/propensity"
 )
 
@@ -74,7 +75,8 @@ type servedWorkspace struct {
 	name string
 	dir  string
 	cfg  config.Config
-	keys *apikey.FileStore
+	dsn  string // the PostgreSQL database holding it; "" for the embedded store
+	keys antipersona.KeyStore
 	ws   *workspaceAPI
 }
 
@@ -110,13 +112,15 @@ func (m *Main) openServed(ctx context.Context, dir string) (*servedWorkspace, er
 	name := workspaceName(cfg, abs)
 	ws := &workspaceAPI{m: &sub, cfg: cfg, s: s, dir: abs}
 	ws.warm(ctx)
-	return &servedWorkspace{name: name, dir: abs, cfg: cfg, keys: apikey.NewFileStore(filepath.Join(abs, KeysFile)), ws: ws}, nil
+	sw := &servedWorkspace{name: name, dir: abs, cfg: cfg, dsn: sub.postgresDSN(cfg), ws: ws}
+	if sw.dsn == "" {
+		sw.keys = apikey.NewFileStore(filepath.Join(abs, KeysFile))
+	}
+	return sw, nil
 }
 
-func (m *Main) runServe(ctx context.Context, addr, postgres string, dirs []string, addrSet bool) error {
-	if postgres == "" {
-		postgres = m.Getenv("ANTIPERSONA_POSTGRES")
-	}
+func (m *Main) runServe(ctx context.Context, addr, dsn string, dirs []string, addrSet bool) error {
+	m.postgres = dsn
 	if len(dirs) == 0 {
 		dirs = []string{m.workspace}
 	}
@@ -137,13 +141,12 @@ func (m *Main) runServe(ctx context.Context, addr, postgres string, dirs []strin
 			return antipersona.Errorf(antipersona.EINVALID, "workspaces %s and %s are both named %q: set server.workspace in one of them", other, sw.dir, sw.name)
 		}
 		names[sw.name] = sw.dir
-		if sw.cfg.Store.Postgres != "" && postgres == "" {
-			postgres = sw.cfg.Store.Postgres
-		}
 	}
-	if postgres != "" {
-		return antipersona.Errorf(antipersona.EINVALID, "serving from PostgreSQL (--postgres, store.postgres, ANTIPERSONA_POSTGRES) is not available in this version: builds run on the embedded store only; unset it to serve the embedded store")
+	closeKeys, err := openPostgresKeys(ctx, served)
+	if err != nil {
+		return err
 	}
+	defer closeKeys()
 	first := served[0].cfg
 	if !addrSet && addr == "" {
 		addr = first.Server.Addr
@@ -198,9 +201,37 @@ func (m *Main) runServe(ctx context.Context, addr, postgres string, dirs []strin
 	return err
 }
 
-// keyRing is the key stores of the served workspaces, each in its
-// folder's keys.json.
-type keyRing map[string]*apikey.FileStore
+// openPostgresKeys gives the served workspaces that live in PostgreSQL
+// their key store, one per database (its key table), and returns a
+// function that closes them.
+func openPostgresKeys(ctx context.Context, served []*servedWorkspace) (func(), error) {
+	pgKeys := map[string]*postgres.KeyStore{}
+	closeAll := func() {
+		for _, ks := range pgKeys {
+			ks.Close()
+		}
+	}
+	for _, sw := range served {
+		if sw.dsn == "" {
+			continue
+		}
+		if pgKeys[sw.dsn] == nil {
+			ks, err := postgres.OpenKeys(ctx, sw.dsn)
+			if err != nil {
+				closeAll()
+				return nil, fmt.Errorf("workspace %s: keys: %w", sw.name, err)
+			}
+			pgKeys[sw.dsn] = ks
+		}
+		sw.keys = pgKeys[sw.dsn]
+	}
+	return closeAll, nil
+}
+
+// keyRing is the key stores of the served workspaces by name: each
+// folder's keys.json, or the key table of the PostgreSQL database holding
+// it.
+type keyRing map[string]antipersona.KeyStore
 
 var _ antipersona.KeyStore = keyRing(nil)
 

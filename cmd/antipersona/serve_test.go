@@ -15,54 +15,108 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/apikey"
 	"github.com/antipersona/antipersona/audience"
 	aphttp "github.com/antipersona/antipersona/http"
+	"github.com/antipersona/antipersona/internal/pgtest"
+	"github.com/antipersona/antipersona/postgres"
 )
 
-var demoTemplate struct {
+// The stores the end-to-end tests run on.
+const (
+	onDuckDB   = "duckdb"
+	onPostgres = "postgres"
+)
+
+// forEachStore runs test on the embedded store and, when PostgreSQL is
+// installed (or required, pgtest.RequireEnv), on PostgreSQL: the same
+// end-to-end suite on both.
+func forEachStore(t *testing.T, test func(t *testing.T, kind string)) {
+	t.Run(onDuckDB, func(t *testing.T) { test(t, onDuckDB) })
+	if pgtest.Available() || os.Getenv(pgtest.RequireEnv) == "1" {
+		t.Run(onPostgres, func(t *testing.T) { test(t, onPostgres) })
+	}
+}
+
+// demoTemplate is the demo workspace built once per test binary and
+// store: a folder, and for PostgreSQL a template database.
+type demoTemplate struct {
 	once sync.Once
-	dir  string // the built workspace
+	dir  string // the built workspace folder
+	dsn  string // its database (PostgreSQL)
 	err  error
 }
 
+var demoTemplates = map[string]*demoTemplate{onDuckDB: {}, onPostgres: {}}
+
 // demoWorkspace returns a fresh copy of a demo workspace of 1,500 contacts
-// (seed 4) built at the end of both periods, named name in the API. The
-// demo runs once per test binary.
-func demoWorkspace(t testing.TB, name string) string {
+// (seed 4) built at the end of both periods, on the store kind, named name
+// in the API. The demo runs once per test binary and store; PostgreSQL
+// copies are databases made from a template database.
+func demoWorkspace(t testing.TB, kind, name string) string {
 	t.Helper()
-	demoTemplate.once.Do(func() {
+	tmpl := demoTemplates[kind]
+	tmpl.once.Do(func() {
 		dir, err := os.MkdirTemp("", "antipersona-serve-test-")
 		if err != nil {
-			demoTemplate.err = err
+			tmpl.err = err
 			return
+		}
+		cleanups = append(cleanups, func() { os.RemoveAll(dir) })
+		if kind == onPostgres {
+			tmpl.dsn = pgtest.NewTemplate(t, "antipersona_demo")
 		}
 		var out, errb bytes.Buffer
 		no := false
 		m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-			Getenv: func(string) string { return "" }, Now: func() time.Time { return fixedNow }, Interactive: &no}
+			Getenv: func(k string) string {
+				if k == "ANTIPERSONA_POSTGRES" {
+					return tmpl.dsn
+				}
+				return ""
+			}, Now: func() time.Time { return fixedNow }, Interactive: &no}
 		if code := m.Run(context.Background(), []string{"demo", "-q", "--contacts", "1500", "--seed", "4", "--out", dir}); code != 0 {
-			demoTemplate.err = &antipersona.Error{Code: antipersona.EINTERNAL, Message: "demo failed: " + errb.String()}
+			tmpl.err = &antipersona.Error{Code: antipersona.EINTERNAL, Message: "demo on " + kind + " failed: " + errb.String()}
 			return
 		}
-		demoTemplate.dir = filepath.Join(dir, "workspace")
-		cleanups = append(cleanups, func() { os.RemoveAll(dir) })
+		tmpl.dir = filepath.Join(dir, "workspace")
 	})
-	if demoTemplate.err != nil {
-		t.Fatal(demoTemplate.err)
+	if tmpl.err != nil {
+		t.Fatal(tmpl.err)
 	}
 	dst := filepath.Join(t.TempDir(), name)
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"antipersona.yaml", StoreFile} {
-		data, err := os.ReadFile(filepath.Join(demoTemplate.dir, f))
+	files := []string{"antipersona.yaml"}
+	if kind == onDuckDB {
+		files = append(files, StoreFile)
+	}
+	var dsn string
+	if kind == onPostgres {
+		dsn = pgtest.NewDatabaseFrom(t, tmpl.dsn)
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = conn.Exec(ctx, "ALTER SCHEMA "+postgres.SchemaName("workspace")+" RENAME TO "+postgres.SchemaName(name))
+		conn.Close(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(tmpl.dir, f))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if f == "antipersona.yaml" {
 			data = bytes.Replace(data, []byte("  workspace: \"\"\n"), []byte("  workspace: "+name+"\n"), 1)
+			data = bytes.Replace(data, []byte("  postgres: \"\"\n"), []byte("  postgres: "+dsn+"\n"), 1)
 		}
 		if err := os.WriteFile(filepath.Join(dst, f), data, 0o644); err != nil {
 			t.Fatal(err)
@@ -83,12 +137,21 @@ func testServe(t testing.TB, dirs ...string) (string, *aphttp.Server, map[string
 	ring := keyRing{}
 	wss := map[string]aphttp.Workspace{}
 	served := map[string]*servedWorkspace{}
+	var list []*servedWorkspace
 	for _, d := range dirs {
 		sw, err := m.openServed(context.Background(), d)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { sw.ws.s.Close() })
+		list = append(list, sw)
+	}
+	closeKeys, err := openPostgresKeys(context.Background(), list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(closeKeys)
+	for _, sw := range list {
 		ring[sw.name], wss[sw.name], served[sw.name] = sw.keys, sw.ws, sw
 	}
 	srv := aphttp.NewServer(aphttp.Options{Keys: ring, Workspaces: wss})
@@ -173,7 +236,11 @@ func TestServerAccessMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a demo shop")
 	}
-	shopDir, otherDir := demoWorkspace(t, "shop"), demoWorkspace(t, "other")
+	forEachStore(t, testServerAccessMatrix)
+}
+
+func testServerAccessMatrix(t *testing.T, kind string) {
+	shopDir, otherDir := demoWorkspace(t, kind, "shop"), demoWorkspace(t, kind, "other")
 	base, srv, served := testServe(t, shopDir, otherDir)
 	shop, other := served["shop"], served["other"]
 	keys := map[antipersona.Role]string{}
@@ -352,7 +419,11 @@ func TestForgetEverywhere(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a demo shop")
 	}
-	dir := demoWorkspace(t, "shop")
+	forEachStore(t, testForgetEverywhere)
+}
+
+func testForgetEverywhere(t *testing.T, kind string) {
+	dir := demoWorkspace(t, kind, "shop")
 	base, _, served := testServe(t, dir)
 	shop := served["shop"]
 	admin, _ := newKey(t, shop, antipersona.RoleAdmin)
