@@ -216,6 +216,7 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s features --format csv --out features.csv\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s model\n", res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona -w %s score %s --format csv\n", res.Workspace, filepath.Join(res.Data, "contacts_period2.csv"))
+		fmt.Fprintf(m.Stdout, "  antipersona -w %s keys create --role admin     # then: antipersona -w %s serve (docs/server.md)\n", res.Workspace, res.Workspace)
 		fmt.Fprintf(m.Stdout, "  antipersona clv predict --transactions %s --id-col contact_id --date-col timestamp --value-col revenue \\\n"+
 			"      --calibration-end %s --unit day --horizon 90\n", filepath.Join(res.Data, "orders.csv"), periods.Period1End)
 		fmt.Fprintf(m.Stdout, "  (the generator's truth: %s)\n", filepath.Join(res.Data, "truth.csv"))
