@@ -180,6 +180,7 @@ A workspace is a folder with antipersona.yaml and an embedded store.`,
 		m.reportCommand(),
 		m.serveCommand(),
 		m.keysCommand(),
+		m.contactsCommand(),
 		m.generateCommand(),
 		m.demoCommand(),
 	)

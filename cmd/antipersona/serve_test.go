@@ -584,22 +584,49 @@ func TestIngestRefusesForgotten(t *testing.T) {
 	csv := filepath.Join(t.TempDir(), "contacts.csv")
 	os.WriteFile(csv, []byte("contact_id,email,city\nC1,a@example.com,Kraków\nC2,b@example.com,Gdańsk\n"), 0o644)
 	mustRun(t, "-w", ws, "ingest", "contacts", csv)
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: time.Now}
-	m.workspace = ws
-	_, s, err := m.openWorkspace(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	if out := mustRun(t, "-w", ws, "contacts", "export", "C1"); !strings.Contains(out, "a@example.com") {
+		t.Errorf("export of C1 lacks its e-mail: %s", out)
 	}
-	if _, err := s.ForgetContact(context.Background(), "C1", time.Now()); err != nil {
-		t.Fatal(err)
+	var res antipersona.ForgetResult
+	if err := json.Unmarshal([]byte(mustRun(t, "-w", ws, "--json", "contacts", "forget", "C1")), &res); err != nil || res.Deleted["contacts"] != 1 {
+		t.Errorf("forget C1: %+v, %v", res, err)
 	}
-	s.Close()
+	if out := mustRun(t, "-w", ws, "contacts", "export", "C1"); strings.Contains(out, "a@example.com") || !strings.Contains(out, `"forgotten": true`) {
+		t.Errorf("export of C1 after forgetting: %s", out)
+	}
 	_, errs, code := run(t, "-w", ws, "ingest", "contacts", csv)
 	if code != 0 || !strings.Contains(errs, "2 rows read, 0 loaded, 0 rejected, 1 duplicates skipped, 1 refused (contacts deleted on request") {
 		t.Errorf("ingest after forgetting C1: exit %d: %s", code, errs)
 	}
 	if got := status(t, ws).Counts[antipersona.KindContacts]; got != 1 {
 		t.Errorf("%d contacts, want 1", got)
+	}
+	mustRun(t, "-w", ws, "contacts", "consent", "C1")
+	if _, errs, code := run(t, "-w", ws, "contacts", "consent", "C1"); code != exitCodes[antipersona.ENOTFOUND] {
+		t.Errorf("second consent: exit %d: %s", code, errs)
+	}
+	mustRun(t, "-w", ws, "ingest", "contacts", csv)
+	if got := status(t, ws).Counts[antipersona.KindContacts]; got != 2 {
+		t.Errorf("%d contacts after consent, want 2", got)
+	}
+	// The audit log has the three actions, by the command line.
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: time.Now}
+	m.workspace = ws
+	_, s, err := m.openWorkspace(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	es, err := s.AuditEntries(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.Action+" "+e.KeyID+" "+e.Target)
+	}
+	if want := "contact.consent cli C1, contact.export cli C1, contact.delete cli C1, contact.export cli C1"; strings.Join(got, ", ") != want {
+		t.Errorf("audit log: %s, want %s", strings.Join(got, ", "), want)
 	}
 }
 
