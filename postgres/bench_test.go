@@ -2,13 +2,10 @@ package postgres
 
 import (
 	"context"
-	"math"
-	"strconv"
 	"testing"
-	"time"
 
-	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/internal/pgtest"
+	"github.com/antipersona/antipersona/storetest"
 )
 
 // BenchmarkWriteBatchEvents measures storing batches of 1,000 new events
@@ -16,34 +13,10 @@ import (
 // transaction committed with fsync on: COPY into the staging table, then
 // the merge into events.
 func BenchmarkWriteBatchEvents(b *testing.B) {
-	ctx := context.Background()
-	s, err := Open(ctx, pgtest.DSN(b), pgtest.NewWorkspace(b), Options{})
+	s, err := Open(context.Background(), pgtest.DSN(b), pgtest.NewWorkspace(b), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	const n = 1000
-	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	batch := &antipersona.Batch{Kind: antipersona.KindEvents, Events: make([]antipersona.Event, n)}
-	next := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		for i := range batch.Events {
-			next++
-			batch.Events[i] = antipersona.Event{
-				MessageID: "m-" + strconv.Itoa(next), ContactID: "C" + strconv.Itoa(next%50000),
-				Type: antipersona.EventTrack, Name: "Product Viewed", Time: t0.Add(time.Duration(next) * time.Second),
-				SessionID: "s" + strconv.Itoa(next/20), Duration: math.NaN(), Rating: math.NaN(),
-				Properties: `{"product_id":"p1","price":12.5}`,
-			}
-		}
-		r, err := s.WriteBatch(ctx, batch)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if r.Inserted != n {
-			b.Fatalf("inserted %d of %d new events", r.Inserted, n)
-		}
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	storetest.BenchWriteEvents(b, s, 1000)
 }
