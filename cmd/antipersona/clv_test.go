@@ -243,6 +243,7 @@ func TestModelInputFromColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := NewMain()
+	m.Getenv = testEnv(t)
 	m.workspace, m.logger = res.Workspace, slog.New(slog.DiscardHandler)
 	ctx := context.Background()
 	cfg, s, err := m.openWorkspace(ctx)

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,13 +41,45 @@ func TestMain(m *testing.M) {
 
 var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
+// testDatabases holds, when ANTIPERSONA_TEST_STORE=postgres, each test's
+// PostgreSQL database: every command the test runs keeps its workspaces
+// there instead of in embedded stores (the whole suite on PostgreSQL).
+var testDatabases sync.Map // test name -> DSN
+
+// testEnv is the environment the commands of test t see.
+func testEnv(t testing.TB) func(string) string {
+	if os.Getenv("ANTIPERSONA_TEST_STORE") != "postgres" {
+		return func(string) string { return "" }
+	}
+	name := strings.SplitN(t.Name(), "/", 2)[0]
+	dsn, ok := testDatabases.Load(name)
+	if !ok {
+		dsn, _ = testDatabases.LoadOrStore(name, pgtest.NewDatabase(t))
+	}
+	return func(k string) string {
+		if k == "ANTIPERSONA_POSTGRES" {
+			return dsn.(string)
+		}
+		return ""
+	}
+}
+
+// embeddedOnly skips t when the suite runs on PostgreSQL
+// (ANTIPERSONA_TEST_STORE=postgres): the test reaches into the embedded
+// store's file, or runs a child process that does.
+func embeddedOnly(t testing.TB, why string) {
+	if os.Getenv("ANTIPERSONA_TEST_STORE") == "postgres" {
+		t.Skip("embedded store only: " + why)
+	}
+}
+
 // run runs the command in-process and returns stdout, stderr and the exit status.
 func run(t testing.TB, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	no := false
 	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Getenv: func(string) string { return "" }, Now: func() time.Time { return fixedNow }, Interactive: &no}
+		Getenv: testEnv(t), Now: func() time.Time { return fixedNow }, Interactive: &no}
 	code := m.Run(context.Background(), args)
 	return out.String(), errb.String(), code
 }
@@ -82,6 +115,7 @@ func needDataset(t *testing.T, rel string) string {
 }
 
 func TestInitAndStatus(t *testing.T) {
+	embeddedOnly(t, "checks the store file init creates")
 	ws := filepath.Join(t.TempDir(), "shop")
 	mustRun(t, "init", ws)
 	for _, f := range []string{"antipersona.yaml", "antipersona.duckdb", "rejects"} {
@@ -233,6 +267,7 @@ func TestDemoAndIdempotence(t *testing.T) {
 // Retail as of 2011-12-10 with the independent pandas computation in
 // testdata/online_retail (rfm_pandas.py -> rfm_golden.csv).
 func TestOnlineRetailRFM(t *testing.T) {
+	embeddedOnly(t, "reads the features from the store file")
 	data := needDataset(t, "online_retail/OnlineRetail.csv.gz")
 	ws := t.TempDir()
 	mustRun(t, "init", ws)
@@ -406,6 +441,7 @@ func TestLockAcrossProcesses(t *testing.T) {
 // stored, checks that the workspace opens, and that running the ingest again
 // completes it to exactly the counts of an uninterrupted ingest.
 func TestKillDuringIngest(t *testing.T) {
+	embeddedOnly(t, "kills a child ingest on the store file (PostgreSQL's durability: TestIngestUnderLoad)")
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
@@ -664,6 +700,7 @@ func TestColFlag(t *testing.T) {
 // contact versions from the day of the call, whatever the order in which
 // the contacts file and the events arrive.
 func TestIdentifyTraits(t *testing.T) {
+	embeddedOnly(t, "edits the store file to fake an interrupted ingest")
 	data := t.TempDir()
 	if _, err := generate.Shop(context.Background(), generate.Options{Contacts: 300, Seed: 11, Out: data}); err != nil {
 		t.Fatal(err)

@@ -134,6 +134,7 @@ func TestPersonasCustomerPersonality(t *testing.T) {
 // it cannot silently drop, and asserts the other criterion in full:
 // no negative persona is mostly made of positive archetypes.
 func TestNegativePersonasShop(t *testing.T) {
+	embeddedOnly(t, "checks persona members with queries on the store file")
 	if testing.Short() {
 		t.Skip("generates and builds a shop")
 	}
