@@ -22,6 +22,31 @@ type Member struct {
 	Action        string   // activate, nurture, maintain, organic, exclude ...
 	ExpectedValue float64  // expected value of the action, in the account currency
 	Personas      []string // persona ids
+
+	// Hashed, when set, replaces the personal data above: the member's
+	// identifiers as HashesOf made them. It is all that is kept of a
+	// contact deleted on request, so that the next incremental export can
+	// remove it from the ad platforms; such a member has no ContactID,
+	// country or postal code.
+	Hashed *Hashes
+}
+
+// Hashes are a member's identifiers normalised and hashed (SHA-256,
+// lowercase hex) in the forms the writers write; "" when absent.
+type Hashes struct {
+	Email     string `json:"email,omitempty"`
+	Phone     string `json:"phone,omitempty"`      // of the E.164 form, "+48601234567" (Google, csv, json)
+	MetaPhone string `json:"meta_phone,omitempty"` // of its digits, "48601234567" (Meta)
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
+}
+
+// HashesOf normalises and hashes m's identifiers as the writers do.
+func HashesOf(m Member) Hashes {
+	var n normalizer
+	phone := n.phone(&m)
+	return Hashes{Email: Hash(n.email(&m)), Phone: Hash(phone), MetaPhone: Hash(metaPhone(phone)),
+		FirstName: Hash(n.first(&m)), LastName: Hash(n.last(&m))}
 }
 
 // Op values of a Row.
@@ -112,6 +137,10 @@ func (n *normalizer) phone(m *Member) string {
 // toRecord normalises and hashes r.
 func (n *normalizer) toRecord(r *Row) record {
 	m := &r.Member
+	if h := m.Hashed; h != nil {
+		return record{ContactID: m.ContactID, EmailSHA256: h.Email, PhoneSHA256: h.Phone, Action: m.Action,
+			ExpectedValue: m.ExpectedValue, Personas: m.Personas, Op: r.Op}
+	}
 	return record{
 		ContactID:     m.ContactID,
 		EmailSHA256:   Hash(n.email(m)),

@@ -44,6 +44,10 @@ func WriteGoogle(w io.Writer, rows []Row) (Stats, error) {
 }
 
 func googleRecord(n *normalizer, m *Member, rec []string) bool {
+	if h := m.Hashed; h != nil {
+		copy(rec, []string{h.Email, h.Phone, h.FirstName, h.LastName, "", ""})
+		return rec[0] != "" || rec[1] != ""
+	}
 	rec[0] = Hash(n.email(m))
 	rec[1] = Hash(n.phone(m))
 	rec[2] = Hash(n.first(m))
@@ -93,6 +97,10 @@ func WriteMeta(w io.Writer, rows []Row) (Stats, error) {
 }
 
 func metaRecord(n *normalizer, m *Member, rec []string) bool {
+	if h := m.Hashed; h != nil {
+		copy(rec, []string{h.Email, h.MetaPhone, h.FirstName, h.LastName, "", ""})
+		return rec[0] != "" || rec[1] != "" || rec[2] != "" || rec[3] != ""
+	}
 	rec[0] = Hash(n.email(m))
 	rec[1] = Hash(metaPhone(n.phone(m)))
 	rec[2] = Hash(n.first(m))

@@ -62,7 +62,9 @@ func MessageID(audience, contact, op string, at time.Time) string {
 // EventEntered; a row with OpRemove gives EventExited. userId is the contact
 // id; messageId is MessageID(audience, contact, op, at); timestamp is at in
 // RFC 3339 UTC. properties.op is present only for incremental rows. No
-// personal data is written, so Stats.Dropped is always 0.
+// personal data is written, so Stats.Dropped is always 0. Rows without a
+// contact id (members known only by their hashes) are skipped and counted in
+// Stats.Skipped.
 //
 // WriteSegment returns an error, before writing anything, when audience is
 // empty, at is the zero time, or a row has an unknown Op or a non-finite
@@ -82,6 +84,12 @@ func WriteSegment(w io.Writer, audience string, at time.Time, rows []Row) (Stats
 	bw := bufio.NewWriter(w)
 	for i := range rows {
 		r := &rows[i]
+		if r.ContactID == "" {
+			// A member known only by its hashes (a contact deleted on
+			// request) has no userId to send.
+			st.Skipped++
+			continue
+		}
 		ev := segmentEvent{
 			Type:      "track",
 			Event:     EventEntered,

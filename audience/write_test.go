@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"reflect"
 	"strings"
@@ -341,5 +342,47 @@ func TestWriteSegment(t *testing.T) {
 	}
 	if _, err := WriteSegment(&buf, "a", time.Time{}, rows); err == nil {
 		t.Error("zero time: no error")
+	}
+}
+
+// TestHashedMember: a member known only by HashesOf's hashes is written
+// with the same hashes as the member itself, without its country and postal
+// code, in every format that carries identifiers.
+func TestHashedMember(t *testing.T) {
+	m := Member{ContactID: "C1", Email: " Zoe.K@Example.com ", Phone: "601 234 567", Country: "pl",
+		FirstName: "Zoë", LastName: "Kowalska-Nowak", PostalCode: "00-950"}
+	h := HashesOf(m)
+	hashed := Member{Hashed: &h}
+	for _, c := range []struct {
+		name  string
+		write func(io.Writer, []Row) (Stats, error)
+		keep  int // leading columns that must match
+	}{
+		{"google", WriteGoogle, 4},
+		{"meta", WriteMeta, 4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var a, b bytes.Buffer
+			if _, err := c.write(&a, []Row{{Member: m}}); err != nil {
+				t.Fatal(err)
+			}
+			st, err := c.write(&b, []Row{{Member: hashed, Op: OpRemove}})
+			if err != nil || st.Rows != 1 {
+				t.Fatalf("hashed: %+v, %v", st, err)
+			}
+			ra := strings.Split(strings.Split(a.String(), "\n")[1], ",")
+			rb := strings.Split(strings.Split(b.String(), "\n")[1], ",")
+			if strings.Join(ra[:c.keep], ",") != strings.Join(rb[:c.keep], ",") {
+				t.Errorf("hashes differ:\n%v\n%v", ra, rb)
+			}
+			if ra[0] == "" || ra[1] == "" || strings.Join(rb[c.keep:], "") != "" {
+				t.Errorf("member %v, hashed member %v", ra, rb)
+			}
+		})
+	}
+	var seg bytes.Buffer
+	st, err := WriteSegment(&seg, "a", time.Unix(1, 0), []Row{{Member: hashed, Op: OpRemove}})
+	if err != nil || st.Skipped != 1 || seg.Len() != 0 {
+		t.Errorf("segment with a hashed member: %+v, %v, %q", st, err, seg.String())
 	}
 }

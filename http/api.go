@@ -194,7 +194,15 @@ func (s *Server) exportAudience(w http.ResponseWriter, r *http.Request, c *call)
 
 func (s *Server) downloadAudience(w http.ResponseWriter, r *http.Request, c *call) error {
 	c.target = r.PathValue("name")
-	d, err := c.ws.AudienceFile(r.Context(), c.target)
+	var removals bool
+	switch part := r.URL.Query().Get("part"); part {
+	case "":
+	case "removals":
+		removals = true
+	default:
+		return antipersona.Errorf(antipersona.EINVALID, "part=%q: use removals, or leave it out for the export itself", part)
+	}
+	d, err := c.ws.AudienceFile(r.Context(), c.target, removals)
 	if err != nil {
 		return err
 	}

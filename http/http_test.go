@@ -104,7 +104,7 @@ func (r *recorder) Audiences(ctx context.Context) (any, error) { return map[stri
 func (r *recorder) ExportAudience(ctx context.Context, spec AudienceSpec) (any, error) {
 	return spec, nil
 }
-func (r *recorder) AudienceFile(ctx context.Context, name string) (AudienceDownload, error) {
+func (r *recorder) AudienceFile(ctx context.Context, name string, removals bool) (AudienceDownload, error) {
 	return AudienceDownload{}, antipersona.Errorf(antipersona.ENOTFOUND, "no export")
 }
 func (r *recorder) Score(ctx context.Context, fields map[string]any) (any, error) {

@@ -54,7 +54,7 @@ var docs = map[string]opDoc{
 	"GET " + wsPrefix + "/audiences":                 {resp: "Document", ok: 200},
 	"POST " + wsPrefix + "/audiences":                {req: "AudienceSpec", resp: "Document", ok: 200, errors: []int{400, 409, 413}},
 	"POST " + wsPrefix + "/audiences/{name}/export":  {resp: "Document", ok: 200, errors: []int{400, 409}},
-	"GET " + wsPrefix + "/audiences/{name}/download": {resp: "", ok: 200},
+	"GET " + wsPrefix + "/audiences/{name}/download": {resp: "", ok: 200, errors: []int{400}, query: []param{{"part", "removals: the removals file of an incremental google or meta export (contacts who left, and contacts deleted on request, by their hashes); leave it out for the export itself"}}},
 	"POST " + wsPrefix + "/builds":                   {req: "BuildRequest", resp: "BuildJob", ok: 202, errors: []int{400, 409, 413}},
 	"GET " + wsPrefix + "/builds":                    {resp: "BuildsAnswer", ok: 200},
 	"GET " + wsPrefix + "/builds/jobs/{job}":         {resp: "BuildJob", ok: 200},

@@ -52,8 +52,9 @@ type Workspace interface {
 	// A spec with only a name exports that audience again with its stored
 	// definition.
 	ExportAudience(ctx context.Context, spec AudienceSpec) (any, error)
-	// AudienceFile opens the file of the audience's last export.
-	AudienceFile(ctx context.Context, name string) (AudienceDownload, error)
+	// AudienceFile opens the file of the audience's last export, or its
+	// removals file (incremental google and meta exports).
+	AudienceFile(ctx context.Context, name string, removals bool) (AudienceDownload, error)
 	// Score scores a posted contact with the last build's model.
 	Score(ctx context.Context, fields map[string]any) (any, error)
 	// Build runs a build as of asOf ("" for the configured default) and

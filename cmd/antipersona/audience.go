@@ -104,6 +104,9 @@ type audienceResult struct {
 	Dropped    int                `json:"identifiers_dropped"`
 	Skipped    int                `json:"skipped"`
 	RemoveFile string             `json:"remove_file,omitempty"`
+	// ForgottenRemoved counts the removals of contacts deleted on request
+	// since the last incremental export (written by their hashes only).
+	ForgottenRemoved int `json:"forgotten_removed,omitempty"`
 	Warning    string             `json:"warning,omitempty"`
 	Webhook    *audience.Delivery `json:"webhook,omitempty"`
 }
@@ -129,6 +132,9 @@ func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {
 		f.name, res.Filter, res.Members, res.Added, res.Removed, res.Written, map[bool]string{true: " to " + f.out, false: ""}[f.out != ""])
 	if res.Dropped > 0 || res.Skipped > 0 {
 		m.info("  %d identifiers did not normalise (dropped); %d rows had nothing to match on (skipped)", res.Dropped, res.Skipped)
+	}
+	if res.ForgottenRemoved > 0 {
+		m.info("  %d of the removals are contacts deleted on request, written by their hashes only", res.ForgottenRemoved)
 	}
 	if res.RemoveFile != "" {
 		m.info("  removals in %s", res.RemoveFile)
@@ -211,6 +217,16 @@ func (m *Main) exportAudience(ctx context.Context, cfg config.Config, s store, f
 			}
 			rows = append(rows, audience.Row{Member: mb, Op: audience.OpRemove})
 		}
+		// Contacts deleted on request since the last export left the
+		// audience too: their hashes are all that is left to remove them by.
+		forgotten, err := pendingRemovals(ctx, s, f.name)
+		if err != nil {
+			return nil, err
+		}
+		for i := range forgotten {
+			rows = append(rows, audience.Row{Member: audience.Member{Hashed: &forgotten[i]}, Op: audience.OpRemove})
+		}
+		res.ForgottenRemoved = len(forgotten)
 	} else {
 		for _, mb := range members {
 			rows = append(rows, audience.Row{Member: mb})
@@ -235,6 +251,11 @@ func (m *Main) exportAudience(ctx context.Context, cfg config.Config, s store, f
 		Members: int64(len(current)), Added: int64(len(adds)), Removed: int64(len(removes)), Incremental: f.incremental, File: f.out}
 	if err := s.RecordAudience(ctx, res.AudienceExport, current); err != nil {
 		return nil, err
+	}
+	if res.ForgottenRemoved > 0 {
+		if err := setPendingRemovals(ctx, s, f.name, nil); err != nil {
+			return nil, err
+		}
 	}
 	return &res, nil
 }
@@ -261,6 +282,13 @@ func checkAudience(f audienceFlags) ([]antipersona.Action, error) {
 		}
 	}
 	return actions, nil
+}
+
+// removalsFile is where the removals of an incremental google or meta
+// export to out go: out with "-remove" before its extension.
+func removalsFile(out string) string {
+	ext := filepath.Ext(out)
+	return strings.TrimSuffix(out, ext) + "-remove" + ext
 }
 
 // memberOf makes an audience member of a contact's identifiers, its phone
@@ -404,8 +432,7 @@ func writeAudience(f audienceFlags, rows []audience.Row, now time.Time, stdout i
 				add = append(add, r)
 			}
 		}
-		ext := filepath.Ext(f.out)
-		removeFile := strings.TrimSuffix(f.out, ext) + "-remove" + ext
+		removeFile := removalsFile(f.out)
 		st, err := write(f.out, add)
 		if err != nil {
 			return st, "", err

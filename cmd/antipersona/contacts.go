@@ -47,12 +47,12 @@ func (m *Main) contactsForgetCommand() *cobra.Command {
 		Short: "Delete a contact everywhere and refuse its data afterwards",
 		Args:  exactArgs(1, "a contact id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, s, err := m.openWorkspace(cmd.Context())
+			cfg, s, err := m.openWorkspace(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			res, err := s.ForgetContact(cmd.Context(), args[0], m.Now())
+			res, err := forgetContact(cmd.Context(), cfg, s, args[0], m.Now())
 			if err != nil {
 				return err
 			}

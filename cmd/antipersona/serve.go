@@ -300,7 +300,7 @@ func (w *workspaceAPI) Ingest(ctx context.Context, b *antipersona.Batch) (antipe
 }
 
 func (w *workspaceAPI) ForgetContact(ctx context.Context, id string, at time.Time) (antipersona.ForgetResult, error) {
-	return w.s.ForgetContact(ctx, id, at)
+	return forgetContact(ctx, w.cfg, w.s, id, at)
 }
 
 func (w *workspaceAPI) Reconsent(ctx context.Context, id string) error { return w.s.Reconsent(ctx, id) }
@@ -497,7 +497,7 @@ func (w *workspaceAPI) ExportAudience(ctx context.Context, spec aphttp.AudienceS
 var audienceTypes = map[string]string{".csv": "text/csv; charset=utf-8", ".json": "application/json",
 	".jsonl": "application/x-ndjson", ".parquet": "application/vnd.apache.parquet"}
 
-func (w *workspaceAPI) AudienceFile(ctx context.Context, name string) (aphttp.AudienceDownload, error) {
+func (w *workspaceAPI) AudienceFile(ctx context.Context, name string, removals bool) (aphttp.AudienceDownload, error) {
 	es, err := w.s.AudienceExports(ctx)
 	if err != nil {
 		return aphttp.AudienceDownload{}, err
@@ -515,6 +515,12 @@ func (w *workspaceAPI) AudienceFile(ctx context.Context, name string) (aphttp.Au
 	path := filepath.Join(dir, filepath.Base(last.File))
 	if filepath.Dir(last.File) != dir {
 		return aphttp.AudienceDownload{}, antipersona.Errorf(antipersona.ENOTFOUND, "audience %q was last exported to a file outside the workspace (by the command line): export it through the API to download it", name)
+	}
+	if removals {
+		if !last.Incremental || (last.Format != "google" && last.Format != "meta") {
+			return aphttp.AudienceDownload{}, antipersona.Errorf(antipersona.ENOTFOUND, "the last export of audience %q has no removals file: only incremental google and meta exports write one", name)
+		}
+		path = removalsFile(path)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {

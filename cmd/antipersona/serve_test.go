@@ -472,6 +472,11 @@ func testForgetEverywhere(t *testing.T, kind string) {
 		}
 		return string(b)
 	}
+	// And everyone as a Google Customer Match audience, exported
+	// incrementally (this first export: every member an add).
+	if code, b := call(t, "POST", ws+"/audiences", admin, `{"name":"everyone-g","format":"google","incremental":true}`); code != 200 {
+		t.Fatalf("google audience: %d %s", code, b)
+	}
 	// The victim: a buyer with events, orders and survey answers.
 	const id = "C0000007"
 	before, err := shop.ws.s.ContactData(ctx, id)
@@ -525,6 +530,30 @@ func testForgetEverywhere(t *testing.T, kind string) {
 		}
 	}
 	check("after the delete")
+
+	// The next incremental export removes it from the ad platform, by the
+	// hash of its e-mail: all that was kept of it. Then it is gone for good.
+	reexport := func() (int, string) {
+		code, b := call(t, "POST", ws+"/audiences/everyone-g/export", admin, "")
+		if code != 200 {
+			t.Fatalf("incremental export: %d %s", code, b)
+		}
+		var res struct {
+			ForgottenRemoved int `json:"forgotten_removed"`
+		}
+		json.Unmarshal(b, &res)
+		code, b = call(t, "GET", ws+"/audiences/everyone-g/download?part=removals", admin, "")
+		if code != 200 {
+			t.Fatalf("removals download: %d %s", code, b)
+		}
+		return res.ForgottenRemoved, string(b)
+	}
+	if n, removals := reexport(); n != 1 || !strings.Contains(removals, hashed) {
+		t.Errorf("incremental export after the delete: %d forgotten removed, hash in the removals file %v", n, strings.Contains(removals, hashed))
+	}
+	if n, removals := reexport(); n != 0 || strings.Contains(removals, hashed) {
+		t.Errorf("second incremental export: %d forgotten removed, hash still in the removals file %v", n, strings.Contains(removals, hashed))
+	}
 
 	// New data about it is refused: by the API...
 	code, b = call(t, "POST", base+"/v1/track", ingestKey, `{"userId":"`+id+`","event":"Product Viewed","messageId":"after-delete"}`)
