@@ -100,15 +100,15 @@ ANTIPERSONA_WEBHOOK_SECRET), retried on errors.`,
 // audienceResult is what `audience export` reports (stderr, or --json).
 type audienceResult struct {
 	antipersona.AudienceExport
-	Written    int                `json:"written"`
-	Dropped    int                `json:"identifiers_dropped"`
-	Skipped    int                `json:"skipped"`
-	RemoveFile string             `json:"remove_file,omitempty"`
+	Written    int    `json:"written"`
+	Dropped    int    `json:"identifiers_dropped"`
+	Skipped    int    `json:"skipped"`
+	RemoveFile string `json:"remove_file,omitempty"`
 	// ForgottenRemoved counts the removals of contacts deleted on request
 	// since the last incremental export (written by their hashes only).
-	ForgottenRemoved int `json:"forgotten_removed,omitempty"`
-	Warning    string             `json:"warning,omitempty"`
-	Webhook    *audience.Delivery `json:"webhook,omitempty"`
+	ForgottenRemoved int                `json:"forgotten_removed,omitempty"`
+	Warning          string             `json:"warning,omitempty"`
+	Webhook          *audience.Delivery `json:"webhook,omitempty"`
 }
 
 func (m *Main) runAudienceExport(ctx context.Context, f audienceFlags) error {

@@ -34,11 +34,11 @@ var demoFiles = []struct {
 
 // demoResult is what `demo --json` prints.
 type demoResult struct {
-	Data      string                `json:"data"`
-	Workspace string                `json:"workspace"`
-	Ingested  []fileReport          `json:"ingested"`
+	Data      string                     `json:"data"`
+	Workspace string                     `json:"workspace"`
+	Ingested  []fileReport               `json:"ingested"`
 	Builds    []antipersona.BuildSummary `json:"builds"`
-	Report    string                `json:"report"` // the HTML report of the last build
+	Report    string                     `json:"report"` // the HTML report of the last build
 }
 
 // printPredictionSummary prints the last build's CLV and propensity models

@@ -21,9 +21,9 @@ import (
 	"time"
 
 	"github.com/antipersona/antipersona"
-	"github.com/antipersona/antipersona/internal/pgtest"
 	"github.com/antipersona/antipersona/duckdb"
 	"github.com/antipersona/antipersona/generate"
+	"github.com/antipersona/antipersona/internal/pgtest"
 )
 
 // TestMain lets a test re-run this binary as the antipersona command, for
