@@ -149,3 +149,18 @@ func ForgottenHash(id string) string {
 	h := sha256.Sum256([]byte(id))
 	return hex.EncodeToString(h[:])
 }
+
+// ValidWorkspaceName reports whether name may name a workspace (a tenant
+// of the server, a PostgreSQL schema): 1 to 40 lower-case ASCII letters,
+// digits and underscores.
+func ValidWorkspaceName(name string) bool {
+	if len(name) == 0 || len(name) > 40 {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

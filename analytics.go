@@ -79,6 +79,38 @@ type Identifiers struct {
 	Email, Phone, FirstName, LastName, Country, PostalCode string
 }
 
+// identifierTraits maps the identifiers of traits that hold a name,
+// country or postal code to the Identifiers field they fill (e-mail and
+// phone are contact columns of their own).
+var identifierTraits = map[string]string{
+	"first_name": "first", "firstname": "first", "given_name": "first", "imie": "first",
+	"last_name": "last", "lastname": "last", "surname": "last", "family_name": "last", "nazwisko": "last",
+	"country": "country", "country_code": "country", "kraj": "country",
+	"postal_code": "zip", "zip": "zip", "zip_code": "zip", "postcode": "zip", "kod_pocztowy": "zip",
+}
+
+// IsIdentifierTrait reports whether the trait of that identifier fills a
+// field of Identifiers (SetTrait).
+func IsIdentifierTrait(ident string) bool {
+	_, ok := identifierTraits[ident]
+	return ok
+}
+
+// SetTrait sets the field of ids that the trait ident fills to value; it
+// does nothing for a trait that fills none (see IsIdentifierTrait).
+func (ids *Identifiers) SetTrait(ident, value string) {
+	switch identifierTraits[ident] {
+	case "first":
+		ids.FirstName = value
+	case "last":
+		ids.LastName = value
+	case "country":
+		ids.Country = value
+	case "zip":
+		ids.PostalCode = value
+	}
+}
+
 // ColumnType is a column of a query or table and its DuckDB type.
 type ColumnType struct {
 	Name string

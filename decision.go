@@ -1,6 +1,10 @@
 package antipersona
 
-import "time"
+import (
+	"math"
+	"slices"
+	"time"
+)
 
 // Action is what to do with a contact's paid marketing budget.
 type Action string
@@ -122,4 +126,42 @@ type ContactSnapshot struct {
 type TraitChange struct {
 	ContactID, Trait string
 	From, To         string
+}
+
+// SnapshotReasons returns reasons as a snapshot stores them: without a
+// persona's name (NameReasons puts it back from the build's personas,
+// rather than each member keeping it) and with 0 for a value JSON cannot
+// hold (NaN, infinite: a reason's value is informative only). The reasons
+// given are not changed.
+func SnapshotReasons(rs []Reason) []Reason {
+	var out []Reason
+	for j, r := range rs {
+		bad := math.IsNaN(r.Value) || math.IsInf(r.Value, 0)
+		if (r.Persona == "" || r.Name == "") && !bad {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(rs)
+		}
+		if r.Persona != "" {
+			out[j].Name = ""
+		}
+		if bad {
+			out[j].Value = 0
+		}
+	}
+	if out == nil {
+		return rs
+	}
+	return out
+}
+
+// NameReasons puts back the persona names SnapshotReasons left out, from
+// names by persona id.
+func NameReasons(rs []Reason, names map[string]string) {
+	for i := range rs {
+		if p := rs[i].Persona; p != "" && rs[i].Name == "" {
+			rs[i].Name = names[p]
+		}
+	}
 }

@@ -95,12 +95,6 @@ func (b Build) ScheduleInterval() (time.Duration, error) {
 	}
 }
 
-// workspaceName is what Server.Workspace may be.
-var workspaceName = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
-
-// ValidWorkspaceName reports whether name may name a workspace.
-func ValidWorkspaceName(name string) bool { return workspaceName.MatchString(name) }
-
 // Decisions is the decision policy (package decide): the expected value
 // of a contact is probability × value − contact cost over clv.months.
 type Decisions struct {
@@ -530,7 +524,7 @@ func (c *Config) Validate() error {
 	if c.Decisions.ActivateLift <= 0 {
 		return bad("decisions.activate_lift", "must be above 0, got %g", c.Decisions.ActivateLift)
 	}
-	if w := c.Server.Workspace; w != "" && !ValidWorkspaceName(w) {
+	if w := c.Server.Workspace; w != "" && !antipersona.ValidWorkspaceName(w) {
 		return bad("server.workspace", "%q is not a workspace name: 1 to 40 of a-z, 0-9 and _", w)
 	}
 	if c.Server.MaxBodyBytes < 0 || c.Server.MaxMessageBytes < 0 {

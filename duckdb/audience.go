@@ -8,16 +8,8 @@ import (
 	"time"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/features"
 )
-
-// identifierTraits maps trait identifiers to the Identifiers field they
-// fill.
-var identifierTraits = map[string]string{
-	"first_name": "first", "firstname": "first", "given_name": "first", "imie": "first",
-	"last_name": "last", "lastname": "last", "surname": "last", "family_name": "last", "nazwisko": "last",
-	"country": "country", "country_code": "country", "kraj": "country",
-	"postal_code": "zip", "zip": "zip", "zip_code": "zip", "postcode": "zip", "kod_pocztowy": "zip",
-}
 
 // ContactIdentifiers calls fn with the identifiers of every contact, by
 // contact id. Personal data: callers hash it before it leaves the
@@ -27,39 +19,23 @@ func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids a
 	if err != nil {
 		return err
 	}
-	var extra []antipersona.Trait
-	var fields []string
-	for _, t := range traits {
-		if f, ok := identifierTraits[t.Ident]; ok {
-			extra = append(extra, t)
-			fields = append(fields, f)
-		}
-	}
 	cols := []string{"email", "phone"}
-	for _, t := range extra {
-		cols = append(cols, t.Ident)
+	for _, t := range traits {
+		if antipersona.IsIdentifierTrait(t.Ident) {
+			cols = append(cols, t.Ident)
+		}
 	}
 	sel := make([]string, len(cols))
 	for i, c := range cols {
 		q := quoteIdent(c)
-		sel[i] = "CAST(" + latestValue(q, "", "") + " AS VARCHAR)"
+		sel[i] = "CAST(" + features.LatestValue(q, "", "") + " AS VARCHAR)"
 	}
 	q := "SELECT contact_id, " + strings.Join(sel, ", ") + " FROM contacts GROUP BY contact_id ORDER BY contact_id"
 	return s.Scan(ctx, q, func(v []any) error {
 		str := func(i int) string { x, _ := v[i].(string); return x }
 		ids := antipersona.Identifiers{Email: str(1), Phone: str(2)}
-		for i, f := range fields {
-			val := str(3 + i)
-			switch f {
-			case "first":
-				ids.FirstName = val
-			case "last":
-				ids.LastName = val
-			case "country":
-				ids.Country = val
-			case "zip":
-				ids.PostalCode = val
-			}
+		for i, c := range cols[2:] {
+			ids.SetTrait(c, str(3+i))
 		}
 		return fn(v[0].(string), ids)
 	})

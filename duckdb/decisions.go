@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/features"
 )
 
 const decisionCols = "contact_id, action, buyer, probability, value, cost, expected_value, reasons, sentence, excluded_since, rfm_segment, lifecycle, personas, negatives, kinds, frequency, monetary"
@@ -19,10 +19,10 @@ const decisionCols = "contact_id, action, buyer, probability, value, cost, expec
 // ReplaceDecisions stores the decisions of build, replacing any it had, in
 // one transaction. The decisions of other builds are kept.
 func (s *Store) ReplaceDecisions(ctx context.Context, build int64, rows []antipersona.ContactSnapshot) error {
-	// Rows are encoded on both cores; the reasons as JSON (storedReasons).
+	// Rows are encoded on both cores; the reasons as JSON (antipersona.SnapshotReasons).
 	w := encodeParallel(len(rows), 320, func(w *spool, i int) {
 		r := &rows[i]
-		js, err := json.Marshal(storedReasons(r.Reasons))
+		js, err := json.Marshal(antipersona.SnapshotReasons(r.Reasons))
 		if err != nil {
 			js = []byte("[]") // Reason has only strings and finite numbers: cannot happen
 		}
@@ -66,34 +66,6 @@ func (s *Store) ReplaceDecisions(ctx context.Context, build int64, rows []antipe
 	return tx.Commit()
 }
 
-// storedReasons returns the reasons as a snapshot stores them: without a
-// persona's name (Decisions puts it back from the build's personas, rather
-// than keeping it with each of its members) and with 0 for a value JSON
-// cannot hold (NaN, infinite: a reason's value is informative only). The
-// reasons given are not changed.
-func storedReasons(rs []antipersona.Reason) []antipersona.Reason {
-	var out []antipersona.Reason
-	for j, r := range rs {
-		bad := math.IsNaN(r.Value) || math.IsInf(r.Value, 0)
-		if (r.Persona == "" || r.Name == "") && !bad {
-			continue
-		}
-		if out == nil {
-			out = slices.Clone(rs)
-		}
-		if r.Persona != "" {
-			out[j].Name = ""
-		}
-		if bad {
-			out[j].Value = 0
-		}
-	}
-	if out == nil {
-		return rs
-	}
-	return out
-}
-
 // Decisions calls fn with every decision of build, by contact id. It
 // returns ENOTFOUND when the build has none.
 func (s *Store) Decisions(ctx context.Context, build int64, fn func(r antipersona.ContactSnapshot) error) error {
@@ -135,11 +107,7 @@ func (s *Store) decisions(ctx context.Context, where string, build int64, fn fun
 			if err := json.Unmarshal([]byte(js), &r.Reasons); err != nil {
 				return fmt.Errorf("decision of %s: %w", r.ContactID, err)
 			}
-			for i := range r.Reasons {
-				if p := r.Reasons[i].Persona; p != "" && r.Reasons[i].Name == "" {
-					r.Reasons[i].Name = names[p]
-				}
-			}
+			antipersona.NameReasons(r.Reasons, names)
 		}
 		r.Sentence, _ = v[8].(string)
 		if t, ok := v[9].(time.Time); ok {
@@ -235,7 +203,7 @@ func (s *Store) TraitChanges(ctx context.Context, traits []antipersona.Trait, fr
 	cutA := quoteLit(from.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
 	cutB := quoteLit(to.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
 	merged := func(cut string) string {
-		return mergedContactsWhere(traits, "contact_id IN (SELECT contact_id FROM changed) AND (valid_from IS NULL OR valid_from < TIMESTAMP "+cut+")")
+		return features.MergedContacts(traits, "contact_id IN (SELECT contact_id FROM changed) AND (valid_from IS NULL OR valid_from < TIMESTAMP "+cut+")")
 	}
 	parts := make([]string, len(traits))
 	for i, t := range traits {
@@ -333,7 +301,7 @@ func (s *Store) TraitsBefore(ctx context.Context, traits []string, asOf, prior t
 	cols := make([]string, len(traits))
 	for i, t := range traits {
 		q := quoteIdent(t)
-		cols[i] = ", " + latestValue(q, "c.", old) + " AS " + q
+		cols[i] = ", " + features.LatestValue(q, "c.", old) + " AS " + q
 	}
 	q := "WITH latest AS (SELECT contact_id, max(valid_from) AS since FROM contacts WHERE valid_from < " + cut + " GROUP BY contact_id HAVING max(valid_from) >= " + from + ") " +
 		"SELECT l.contact_id, any_value(l.since)" + strings.Join(cols, "") +

@@ -236,7 +236,19 @@ func withoutForgotten(b *antipersona.Batch, forgotten map[string]bool) (*antiper
 	if len(forgotten) == 0 {
 		return b, 0
 	}
-	gone := func(id string) bool { return id != "" && forgotten[antipersona.ForgottenHash(id)] }
+	// A batch names few contacts many times: each is hashed once.
+	seen := map[string]bool{}
+	gone := func(id string) bool {
+		if id == "" {
+			return false
+		}
+		g, ok := seen[id]
+		if !ok {
+			g = forgotten[antipersona.ForgottenHash(id)]
+			seen[id] = g
+		}
+		return g
+	}
 	var refused int64
 	c := *b
 	c.Contacts = keepRows(b.Contacts, func(x *antipersona.Contact) bool { return gone(x.ID) }, &refused)

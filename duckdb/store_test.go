@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/features"
 )
 
 func openTemp(t *testing.T) *Store {
@@ -145,7 +146,7 @@ func TestContactVersions(t *testing.T) {
 	}
 	var income float64
 	var city string
-	if err := s.DB().QueryRow("SELECT income, city FROM ("+mergedContacts(traits)+") WHERE contact_id = 'a'").Scan(&income, &city); err != nil {
+	if err := s.DB().QueryRow("SELECT income, city FROM ("+features.MergedContacts(traits, "")+") WHERE contact_id = 'a'").Scan(&income, &city); err != nil {
 		t.Fatal(err)
 	}
 	if income != 9000 || city != "Kraków" {

@@ -12,6 +12,7 @@ import (
 	duck "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/features"
 )
 
 // sqlType is the column type of a trait type.
@@ -615,37 +616,6 @@ func (s *Store) builds(ctx context.Context, order string) ([]antipersona.Build, 
 	return out, rows.Err()
 }
 
-// mergedContacts selects one row per contact with, per trait, the value of
-// its latest version that has one (the rule features.SQL applies as of a
-// date).
-func mergedContacts(traits []antipersona.Trait) string { return mergedContactsWhere(traits, "") }
-
-// mergedContactsWhere is mergedContacts over the versions for which the
-// SQL condition where holds (all when empty).
-func mergedContactsWhere(traits []antipersona.Trait, where string) string {
-	cols := make([]string, len(traits))
-	for i, t := range traits {
-		q := quoteIdent(t.Ident)
-		cols[i] = latestValue(q, "", "") + " AS " + q
-	}
-	if where != "" {
-		where = " WHERE " + where
-	}
-	return "SELECT contact_id, " + strings.Join(cols, ", ") + " FROM contacts" + where + " GROUP BY contact_id"
-}
-
-// latestValue is the aggregate over a contact's versions (rows of
-// contacts, prefix "c." when aliased) that keeps the value of column q in
-// the latest version that has one; a version's NULL means "unchanged".
-// extra, when not empty, is a further condition on the versions.
-func latestValue(q, prefix, extra string) string {
-	filter := prefix + q + " IS NOT NULL"
-	if extra != "" {
-		filter += " AND " + extra
-	}
-	return "arg_max(" + prefix + q + ", COALESCE(" + prefix + "valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + filter + ")"
-}
-
 // TraitStats returns every trait with its missing share over all contacts.
 func (s *Store) TraitStats(ctx context.Context) ([]antipersona.TraitStat, error) {
 	traits, err := s.Traits(ctx)
@@ -661,7 +631,7 @@ func (s *Store) TraitStats(ctx context.Context) ([]antipersona.TraitStat, error)
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM ("+mergedContacts(traits)+")").Scan(ptrs...); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM ("+features.MergedContacts(traits, "")+")").Scan(ptrs...); err != nil {
 		return nil, fmt.Errorf("count traits: %w", err)
 	}
 	out := make([]antipersona.TraitStat, len(traits))

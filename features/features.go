@@ -161,7 +161,7 @@ func SQL(p Params) string {
 	}
 	var contactCols strings.Builder
 	for _, c := range ctCols {
-		fmt.Fprintf(&contactCols, ",\n    arg_max(%[1]s, COALESCE(valid_from, TIMESTAMP '-infinity')) FILTER (WHERE %[1]s IS NOT NULL) AS %[1]s", ident(c))
+		fmt.Fprintf(&contactCols, ",\n    %s AS %s", LatestValue(ident(c), "", ""), ident(c))
 	}
 	rate := num(p.DefaultMarginRate)
 
@@ -209,6 +209,36 @@ ord AS (
 // t (days from the first purchase day to the last and to the as-of date),
 // first_value (revenue of the first day) and repeat_value (mean revenue of
 // the later days, 0 when there are none). Only contacts with an order.
+// LatestValue is the aggregate, in DuckDB's dialect, over a contact's
+// versions (rows of contacts, prefix "c." when aliased) that keeps the
+// value of the quoted column q in the latest version that has one: a
+// version's NULL means "unchanged", and the version without valid_from
+// (the contact as first known) is the oldest. extra, when not empty, is a
+// further SQL condition on the versions. Every store and the feature SQL
+// merge versions with it.
+func LatestValue(q, prefix, extra string) string {
+	filter := prefix + q + " IS NOT NULL"
+	if extra != "" {
+		filter += " AND " + extra
+	}
+	return "arg_max(" + prefix + q + ", COALESCE(" + prefix + "valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + filter + ")"
+}
+
+// MergedContacts selects, in DuckDB's dialect, one row per contact with,
+// per trait, its latest value (LatestValue), over the versions for which
+// the SQL condition where holds (all when empty).
+func MergedContacts(traits []antipersona.Trait, where string) string {
+	cols := make([]string, len(traits))
+	for i, t := range traits {
+		q := ident(t.Ident)
+		cols[i] = LatestValue(q, "", "") + " AS " + q
+	}
+	if where != "" {
+		where = " WHERE " + where
+	}
+	return "SELECT contact_id, " + strings.Join(cols, ", ") + " FROM contacts" + where + " GROUP BY contact_id"
+}
+
 func PurchaseHistorySQL(p Params) string {
 	cutoff := p.AsOf.UTC().AddDate(0, 0, 1).Format(time.DateOnly)
 	asOf := p.AsOf.UTC().Format(time.DateOnly)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +30,7 @@ func (s *Store) ReplaceDecisions(ctx context.Context, build int64, rows []antipe
 		lo, hi := p*len(rows)/parts, (p+1)*len(rows)/parts
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				js, err := json.Marshal(storedReasons(rows[i].Reasons))
+				js, err := json.Marshal(antipersona.SnapshotReasons(rows[i].Reasons))
 				if err != nil {
 					js = []byte("[]") // Reason has only strings and finite numbers: cannot happen
 				}
@@ -66,33 +65,6 @@ func (s *Store) ReplaceDecisions(ctx context.Context, build int64, rows []antipe
 		return fmt.Errorf("store decisions: %w", err)
 	}
 	return nil
-}
-
-// storedReasons returns the reasons as a snapshot stores them: without a
-// persona's name (Decisions puts it back from the build's personas) and
-// with 0 for a value JSON cannot hold (NaN, infinite). The reasons given
-// are not changed.
-func storedReasons(rs []antipersona.Reason) []antipersona.Reason {
-	var out []antipersona.Reason
-	for j, r := range rs {
-		bad := math.IsNaN(r.Value) || math.IsInf(r.Value, 0)
-		if (r.Persona == "" || r.Name == "") && !bad {
-			continue
-		}
-		if out == nil {
-			out = slices.Clone(rs)
-		}
-		if r.Persona != "" {
-			out[j].Name = ""
-		}
-		if bad {
-			out[j].Value = 0
-		}
-	}
-	if out == nil {
-		return rs
-	}
-	return out
 }
 
 // Decisions calls fn with every decision of build, by contact id. It
@@ -165,11 +137,7 @@ func (s *Store) decisions(ctx context.Context, contact string, build int64, fn f
 			if err := json.Unmarshal([]byte(*reasons), &x.Reasons); err != nil {
 				return fmt.Errorf("decision of %s: %w", x.ContactID, err)
 			}
-			for i := range x.Reasons {
-				if p := x.Reasons[i].Persona; p != "" && x.Reasons[i].Name == "" {
-					x.Reasons[i].Name = names[p]
-				}
-			}
+			antipersona.NameReasons(x.Reasons, names)
 		}
 		x.Sentence, x.Segment, x.Lifecycle = deref(sentence), deref(rfm), deref(lifecycle)
 		if excluded != nil {

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
-	"regexp"
 	"strings"
 	"time"
 
@@ -73,13 +72,11 @@ type Options struct {
 	Now    func() time.Time // nil: time.Now
 }
 
-var workspaceName = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
-
 // ValidateWorkspace returns an EINVALID error unless name is a valid
 // workspace name: 1 to 40 lower-case ASCII letters, digits and
 // underscores.
 func ValidateWorkspace(name string) error {
-	if !workspaceName.MatchString(name) {
+	if !antipersona.ValidWorkspaceName(name) {
 		return antipersona.Errorf(antipersona.EINVALID,
 			"invalid workspace name %q: use 1 to 40 lower-case letters, digits and underscores", name)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/features"
 )
 
 // The rest of antipersona.WorkspaceStore, with the DuckDB store's
@@ -663,32 +664,6 @@ func (s *Store) TouchesAsOf(ctx context.Context, asOf time.Time, fn func(t antip
 	return nil
 }
 
-// mergedContactsWhere selects one row per contact with, per trait, the
-// value of its latest version that has one, over the versions for which
-// the SQL condition where holds (all when empty); in DuckDB's dialect.
-func mergedContactsWhere(traits []antipersona.Trait, where string) string {
-	cols := make([]string, len(traits))
-	for i, t := range traits {
-		q := quoteIdent(t.Ident)
-		cols[i] = latestValue(q, "", "") + " AS " + q
-	}
-	if where != "" {
-		where = " WHERE " + where
-	}
-	return "SELECT contact_id, " + strings.Join(cols, ", ") + " FROM contacts" + where + " GROUP BY contact_id"
-}
-
-// latestValue is the aggregate over a contact's versions that keeps the
-// value of column q in the latest version that has one (see the DuckDB
-// store's).
-func latestValue(q, prefix, extra string) string {
-	filter := prefix + q + " IS NOT NULL"
-	if extra != "" {
-		filter += " AND " + extra
-	}
-	return "arg_max(" + prefix + q + ", COALESCE(" + prefix + "valid_from, TIMESTAMP '-infinity')) FILTER (WHERE " + filter + ")"
-}
-
 // TraitStats returns every trait with its missing share over all contacts.
 func (s *Store) TraitStats(ctx context.Context) ([]antipersona.TraitStat, error) {
 	traits, err := s.Traits(ctx)
@@ -700,7 +675,7 @@ func (s *Store) TraitStats(ctx context.Context) ([]antipersona.TraitStat, error)
 		sel[i] = "count(" + quoteIdent(t.Ident) + ")"
 	}
 	var vals []any
-	err = s.Scan(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM ("+mergedContactsWhere(traits, "")+") m", func(v []any) error {
+	err = s.Scan(ctx, "SELECT count(*), "+strings.Join(sel, ", ")+" FROM ("+features.MergedContacts(traits, "")+") m", func(v []any) error {
 		vals = slices.Clone(v)
 		return nil
 	})
@@ -730,7 +705,7 @@ func (s *Store) TraitChanges(ctx context.Context, traits []antipersona.Trait, fr
 	cutA := quoteLit(from.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
 	cutB := quoteLit(to.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
 	merged := func(cut string) string {
-		return mergedContactsWhere(traits, "contact_id IN (SELECT contact_id FROM changed) AND (valid_from IS NULL OR valid_from < TIMESTAMP "+cut+")")
+		return features.MergedContacts(traits, "contact_id IN (SELECT contact_id FROM changed) AND (valid_from IS NULL OR valid_from < TIMESTAMP "+cut+")")
 	}
 	number := map[string]bool{}
 	parts := make([]string, len(traits))
@@ -803,7 +778,7 @@ func (s *Store) TraitsBefore(ctx context.Context, traits []string, asOf, prior t
 	cols := make([]string, len(traits))
 	for i, t := range traits {
 		q := quoteIdent(t)
-		cols[i] = ", " + latestValue(q, "c.", old) + " AS " + q
+		cols[i] = ", " + features.LatestValue(q, "c.", old) + " AS " + q
 	}
 	q := "WITH latest AS (SELECT contact_id, max(valid_from) AS since FROM contacts WHERE valid_from < " + cut + " GROUP BY contact_id HAVING max(valid_from) >= " + from + ") " +
 		"SELECT l.contact_id, any_value(l.since)" + strings.Join(cols, "") +
@@ -818,15 +793,6 @@ func (s *Store) TraitsBefore(ctx context.Context, traits []string, asOf, prior t
 	return nil
 }
 
-// identifierTraits maps trait identifiers to the Identifiers field they
-// fill.
-var identifierTraits = map[string]string{
-	"first_name": "first", "firstname": "first", "given_name": "first", "imie": "first",
-	"last_name": "last", "lastname": "last", "surname": "last", "family_name": "last", "nazwisko": "last",
-	"country": "country", "country_code": "country", "kraj": "country",
-	"postal_code": "zip", "zip": "zip", "zip_code": "zip", "postcode": "zip", "kod_pocztowy": "zip",
-}
-
 // ContactIdentifiers calls fn with the identifiers of every contact (their
 // latest values), by contact id. Personal data: callers hash it before it
 // leaves the process and never log it.
@@ -835,36 +801,22 @@ func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids a
 	if err != nil {
 		return err
 	}
-	var fields []string
 	cols := []string{"email", "phone"}
-	types := []antipersona.TraitType{antipersona.TraitText, antipersona.TraitText}
 	for _, t := range traits {
-		if f, ok := identifierTraits[t.Ident]; ok {
+		if antipersona.IsIdentifierTrait(t.Ident) {
 			cols = append(cols, t.Ident)
-			types = append(types, t.Type)
-			fields = append(fields, f)
 		}
 	}
 	sel := make([]string, len(cols))
 	for i, c := range cols {
-		sel[i] = latestValue(quoteIdent(c), "", "")
+		sel[i] = features.LatestValue(quoteIdent(c), "", "")
 	}
 	q := "SELECT contact_id, " + strings.Join(sel, ", ") + " FROM contacts GROUP BY contact_id ORDER BY contact_id"
 	return s.Scan(ctx, q, func(v []any) error {
 		str := func(i int) string { return duckText(v[i]) }
 		ids := antipersona.Identifiers{Email: str(1), Phone: str(2)}
-		for i, f := range fields {
-			val := str(3 + i)
-			switch f {
-			case "first":
-				ids.FirstName = val
-			case "last":
-				ids.LastName = val
-			case "country":
-				ids.Country = val
-			case "zip":
-				ids.PostalCode = val
-			}
+		for i, c := range cols[2:] {
+			ids.SetTrait(c, str(3+i))
 		}
 		return fn(v[0].(string), ids)
 	})

@@ -192,8 +192,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 // returns the message ids of the events with prefix.
 func storedIDs(t testing.TB, dir, prefix string) map[string]bool {
 	t.Helper()
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: time.Now}
-	m.workspace = dir
+	m := mainIn(dir, noEnv)
 	_, s, err := m.openWorkspace(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -378,8 +377,7 @@ func scoreAtRate(t testing.TB, base, key string, rate int, d time.Duration) scor
 // (keys.json, or its PostgreSQL database).
 func workspaceKey(t testing.TB, dir string, role antipersona.Role) string {
 	t.Helper()
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: time.Now}
-	m.workspace = dir
+	m := mainIn(dir, noEnv)
 	ks, closeKeys, name, err := m.keyStore(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -394,3 +392,15 @@ func workspaceKey(t testing.TB, dir string, role antipersona.Role) string {
 	}
 	return key
 }
+
+// mainIn is a silent Main on the workspace folder dir with the
+// environment getenv.
+func mainIn(dir string, getenv func(string) string) *Main {
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: getenv, Now: time.Now}
+	m.workspace = dir
+	return m
+}
+
+// noEnv is an empty environment: a demo workspace's own config says where
+// its store is.
+func noEnv(string) string { return "" }

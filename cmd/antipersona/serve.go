@@ -80,13 +80,15 @@ type servedWorkspace struct {
 	ws   *workspaceAPI
 }
 
-// workspaceName returns the workspace's name in the API.
+var notWorkspaceChars = regexp.MustCompile(`[^a-z0-9_]`)
+
+// workspaceName returns the workspace's name in the API
+// (antipersona.ValidWorkspaceName).
 func workspaceName(cfg config.Config, dir string) string {
 	if cfg.Server.Workspace != "" {
 		return cfg.Server.Workspace
 	}
-	name := strings.ToLower(filepath.Base(dir))
-	name = regexp.MustCompile(`[^a-z0-9_]`).ReplaceAllString(name, "_")
+	name := notWorkspaceChars.ReplaceAllString(strings.ToLower(filepath.Base(dir)), "_")
 	if len(name) > 40 {
 		name = name[:40]
 	}
@@ -421,6 +423,9 @@ func (w *workspaceAPI) Audiences(ctx context.Context) (any, error) {
 	}
 	specs := map[string]aphttp.AudienceSpec{}
 	for _, e := range es {
+		if _, done := specs[e.Name]; done {
+			continue
+		}
 		if sp, err := w.audienceSpec(ctx, e.Name); err == nil && sp != nil {
 			specs[e.Name] = *sp
 		}

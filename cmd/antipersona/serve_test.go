@@ -639,8 +639,7 @@ func TestIngestRefusesForgotten(t *testing.T) {
 		t.Errorf("%d contacts after consent, want 2", got)
 	}
 	// The audit log has the three actions, by the command line.
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: testEnv(t), Now: time.Now}
-	m.workspace = ws
+	m := mainIn(ws, testEnv(t))
 	_, s, err := m.openWorkspace(context.Background())
 	if err != nil {
 		t.Fatal(err)
