@@ -21,6 +21,12 @@ type BuildJob struct {
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	Error      string     `json:"error,omitempty"`
 	Summary    any        `json:"summary,omitempty"`
+	// Stage is what a running build does now (features, clv, personas,
+	// propensity, next_purchase, decisions; "" before the first), Step of
+	// Steps stages are done.
+	Stage string `json:"stage,omitempty"`
+	Step  int    `json:"step,omitempty"`
+	Steps int    `json:"steps,omitempty"`
 }
 
 // builds are a workspace's build jobs: one runs at a time; the last
@@ -70,7 +76,12 @@ func (s *Server) StartBuild(workspace, asOf, trigger, keyID string) (BuildJob, e
 	go func() {
 		defer s.wg.Done()
 		start := time.Now()
-		sum, err := ws.Build(s.ctx, asOf)
+		ctx := antipersona.WithProgress(s.ctx, func(stage string, step, steps int) {
+			b.mu.Lock()
+			job.Stage, job.Step, job.Steps = stage, step, steps
+			b.mu.Unlock()
+		})
+		sum, err := ws.Build(ctx, asOf)
 		s.metrics.build(workspace, trigger, err, time.Since(start))
 		s.metrics.set("antipersona_build_running", labels("workspace", workspace), 0)
 		b.mu.Lock()
@@ -86,7 +97,7 @@ func (s *Server) StartBuild(workspace, asOf, trigger, keyID string) (BuildJob, e
 			}
 			return
 		}
-		job.State, job.Summary = "succeeded", sum
+		job.State, job.Summary, job.Stage, job.Step = "succeeded", sum, "", job.Steps
 		s.logger.Info("build finished", "workspace", workspace, "job", job.ID, "seconds", time.Since(start).Seconds())
 	}()
 	return snapshot, nil

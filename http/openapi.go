@@ -142,9 +142,11 @@ var schemas = map[string]any{
 	}, "name"),
 	"BuildRequest": obj(map[string]any{"as_of": str("YYYY-MM-DD; default: the workspace's reference date, else today")}),
 	"BuildJob": obj(map[string]any{
-		"id": integer(""), "state": str("running, succeeded or failed"), "as_of": str(""), "trigger": str("api or schedule"),
+		"id": integer(""), "state": str("running, succeeded or failed"), "as_of": str(""), "trigger": str("api, schedule or dashboard"),
 		"key_id": str(""), "started_at": str(""), "finished_at": str(""), "error": str(""),
 		"summary": map[string]any{"type": "object", "description": "as `antipersona build --json`"},
+		"stage":   str("what a running build does now: clv, features, personas, propensity, next_purchase, decisions"),
+		"step":    integer("stages done"), "steps": integer("stages in all"),
 	}, "id", "state", "trigger", "started_at"),
 	"BuildsAnswer": obj(map[string]any{
 		"running": map[string]any{"type": "boolean"},

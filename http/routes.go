@@ -82,6 +82,7 @@ func (s *Server) routes() *http.ServeMux {
 	for _, rt := range s.routeTable() {
 		mux.Handle(rt.method+" "+rt.path, s.handle(rt))
 	}
+	s.uiRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.metrics.request("unmatched", http.StatusNotFound, 0)
 		writeJSON(w, http.StatusNotFound, ErrorBody{Code: antipersona.ENOTFOUND, Error: "no such endpoint; see /api/v1/openapi.json"})
@@ -220,7 +221,12 @@ func (s *Server) lookupKey(ctx context.Context, key string) (*antipersona.APIKey
 	if _, ok := apikey.ID(key); !ok {
 		return nil, unknown
 	}
-	h := apikey.Hash(key)
+	return s.lookupHash(ctx, apikey.Hash(key))
+}
+
+// lookupHash is lookupKey for the hash of a key.
+func (s *Server) lookupHash(ctx context.Context, h string) (*antipersona.APIKey, error) {
+	unknown := antipersona.Errorf(antipersona.EUNAUTHORIZED, "unknown or revoked API key")
 	now := time.Now()
 	s.keyMu.Lock()
 	if ck, ok := s.keyCache[h]; ok && now.Sub(ck.at) < keyCacheTTL {

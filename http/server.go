@@ -133,6 +133,9 @@ type Server struct {
 
 	keyMu    sync.Mutex
 	keyCache map[string]cachedKey // by key hash
+
+	sessions   sessions // the dashboard's logins
+	strictI18n bool
 }
 
 // Options configure NewServer. Keys and Workspaces are required.
@@ -147,6 +150,10 @@ type Options struct {
 	// the previous commit is done; requests that arrive meanwhile are
 	// committed together).
 	CommitDelay time.Duration
+	// StrictI18n makes a dashboard page that lacks a translation fail with
+	// 500 instead of showing the English text (tests set it); the miss is
+	// logged either way.
+	StrictI18n bool
 }
 
 // workspace is a served workspace with its ingest queue and build jobs.
@@ -161,7 +168,7 @@ type workspace struct {
 // committer per workspace.
 func NewServer(opt Options) *Server {
 	s := &Server{keys: opt.Keys, logger: opt.Logger, now: opt.Now, limits: opt.Limits.withDefaults(),
-		workspaces: map[string]*workspace{}, metrics: newMetrics()}
+		workspaces: map[string]*workspace{}, metrics: newMetrics(), strictI18n: opt.StrictI18n}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}

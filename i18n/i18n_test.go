@@ -26,8 +26,8 @@ var pluralForms = map[string][]string{
 // sameAsEnglish lists the texts that may equal the English ones: symbols,
 // abbreviations and loanwords that the language uses as they are.
 var sameAsEnglish = map[string][]string{
-	"*":  {"col.roi", "segment.kind.rfm", "persona.lift_value", "changes.cell"},
-	"pl": {"col.segment", "col.persona", "col.lift", "persona.lift", "lifecycle.lead"},
+	"*":  {"col.roi", "segment.kind.rfm", "persona.lift_value", "changes.cell", "headline.eq", "headline.in", "audiences.format.json", "audiences.format.parquet", "audiences.format.google", "builds.trigger.api"},
+	"pl": {"col.segment", "col.persona", "col.lift", "persona.lift", "lifecycle.lead", "ui.persona.op", "role.admin", "audiences.format"},
 }
 
 func forms(m Message) map[string]string {

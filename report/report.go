@@ -21,6 +21,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,12 +29,26 @@ import (
 	"github.com/antipersona/antipersona/i18n"
 )
 
-//go:embed report.html.tmpl
+//go:embed report.html.tmpl report.css
 var files embed.FS
+
+// styles is the report's style sheet, inlined in its <style> element.
+var styles = func() string {
+	b, err := files.ReadFile("report.css")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
+
+// Styles returns the report's CSS: the rules of its sections, cards,
+// charts and tables, for pages (the dashboard) that show sections of it.
+func Styles() string { return styles }
 
 // page is the parsed template; the functions are bound per render.
 var pageTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"t": func(string) string { return "" },
+	"t":   func(string) string { return "" },
+	"css": func() template.CSS { return template.CSS(styles) }, //nolint:gosec // our own embedded file
 }).ParseFS(files, "report.html.tmpl"))
 
 // Render writes the report of d in lang (one of i18n.Supported) to w as
@@ -64,13 +79,102 @@ func Render(w io.Writer, d *Data, lang string) error {
 }
 
 func render(w io.Writer, d *Data, loc *i18n.Localizer) error {
-	tmpl, err := pageTemplate.Clone()
+	tmpl, err := bind(loc)
 	if err != nil {
 		return err
 	}
-	tmpl.Funcs(template.FuncMap{"t": func(id string) string { return loc.T(id, nil) }})
 	b := &builder{d: d, l: loc}
 	return tmpl.Execute(w, b.view())
+}
+
+// bind returns a copy of the template whose t function translates with loc.
+func bind(loc *i18n.Localizer) (*template.Template, error) {
+	tmpl, err := pageTemplate.Clone()
+	if err != nil {
+		return nil, err
+	}
+	return tmpl.Funcs(template.FuncMap{"t": func(id string) string { return loc.T(id, nil) }}), nil
+}
+
+// SectionIDs returns the ids of the report's sections, in order: overview,
+// personas, negatives, rfm, segments, decisions, budget, changes, audit,
+// worksheet. The caller may modify the returned slice.
+func SectionIDs() []string { return append([]string(nil), sectionIDs...) }
+
+// Sections renders the sections ids (see SectionIDs) of the report of d in
+// lang, each as the <section> element the report holds, in the order
+// given. The HTML needs the report's Styles. Errors are those of Render,
+// and an error for an unknown id; nothing is written unless every section
+// rendered.
+func Sections(w io.Writer, d *Data, lang string, ids ...string) error {
+	if d == nil {
+		return errors.New("render report sections: no data")
+	}
+	loc, err := i18n.New(lang)
+	if err != nil {
+		return fmt.Errorf("render report sections: %w", err)
+	}
+	tmpl, err := bind(loc)
+	if err != nil {
+		return err
+	}
+	v := (&builder{d: d, l: loc}).view()
+	var buf bytes.Buffer
+	for i, id := range ids {
+		if !slices.Contains(sectionIDs, id) {
+			return fmt.Errorf("render report sections: no section %q", id)
+		}
+		if i > 0 {
+			buf.WriteByte('\n')
+		}
+		if err := tmpl.ExecuteTemplate(&buf, "section."+id, v); err != nil {
+			return fmt.Errorf("render report section %s: %w", id, err)
+		}
+	}
+	if err := loc.Err(); err != nil {
+		return fmt.Errorf("render report sections: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// Card renders the card of the persona or negative persona with id of d
+// in lang: the <article> element the report shows. It returns an error
+// naming the id when d has no such persona; other errors are those of
+// Render.
+func Card(w io.Writer, d *Data, lang, id string) error {
+	if d == nil {
+		return errors.New("render persona card: no data")
+	}
+	loc, err := i18n.New(lang)
+	if err != nil {
+		return fmt.Errorf("render persona card: %w", err)
+	}
+	tmpl, err := bind(loc)
+	if err != nil {
+		return err
+	}
+	b := &builder{d: d, l: loc}
+	var c *card
+	for i, p := range append(append([]Persona(nil), d.Personas...), d.Negatives...) {
+		if p.ID == id {
+			x := b.card(p, i >= len(d.Personas))
+			c = &x
+			break
+		}
+	}
+	if c == nil {
+		return fmt.Errorf("render persona card: no persona %q", id)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "card", c); err != nil {
+		return fmt.Errorf("render persona card: %w", err)
+	}
+	if err := loc.Err(); err != nil {
+		return fmt.Errorf("render persona card: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
 }
 
 // builder turns Data into the view the template prints.

@@ -90,6 +90,8 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s store, asOfFla
 		return antipersona.BuildSummary{}, antipersona.Errorf(antipersona.EINVALID, "%s: %v", config.FileName, err)
 	}
 	m.info("Building features as of %s ...", asOf.Format(time.DateOnly))
+	stage := &stageReporter{ctx: ctx}
+	stage.enter("clv")
 	ci, err := m.buildCLV(ctx, cfg, s, p)
 	if err != nil {
 		return antipersona.BuildSummary{}, err
@@ -101,6 +103,7 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s store, asOfFla
 	}
 	m.logger.Debug("clv", "seconds", time.Since(start).Seconds())
 	t0 := time.Now()
+	stage.enter("features")
 	b, err := s.Build(ctx, featureSQL, asOf, cfg.Hash(),
 		antipersona.Derived{Name: "segments", SQL: segments.SQL(cfg.SegmentParams())})
 	if err != nil {
@@ -114,11 +117,13 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s store, asOfFla
 		return sum, err
 	}
 	m.logger.Debug("features and segments", "seconds", time.Since(t0).Seconds())
+	stage.enter("personas")
 	pr, err := m.buildPersonas(ctx, cfg, s, traits, sum)
 	if err != nil {
 		return sum, err
 	}
 	t0 = time.Now()
+	stage.enter("propensity")
 	reason, sm, err := m.trainPropensity(ctx, s, b.ID, pr.in)
 	if err != nil {
 		return sum, fmt.Errorf("propensity model: %w", err)
@@ -145,6 +150,7 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s store, asOfFla
 		return sum, err
 	}
 	var np *nextPurchase
+	stage.enter("next_purchase")
 	if w := cfg.Decisions.NextPurchaseDays; w > 0 && sum.Orders > 0 {
 		if np, reason, err = m.trainNextPurchase(ctx, s, p, tv.traits, pr, w); err != nil {
 			return sum, fmt.Errorf("next-purchase model: %w", err)
@@ -154,6 +160,7 @@ func (m *Main) runBuild(ctx context.Context, cfg config.Config, s store, asOfFla
 	}
 	m.logger.Debug("next-purchase model", "seconds", time.Since(t0).Seconds())
 	t0 = time.Now()
+	stage.enter("decisions")
 	in := decisionInput{build: *b, prev: prev, personas: pr, model: sm, next: np, versions: tv, clv: ci}
 	if err := m.buildDecisions(ctx, cfg, s, in); err != nil {
 		return sum, fmt.Errorf("decisions: %w", err)

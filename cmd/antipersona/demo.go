@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/apikey"
 	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/generate"
@@ -64,9 +66,10 @@ func (m *Main) printPredictionSummary(ctx context.Context, s store) {
 }
 
 func (m *Main) demoCommand() *cobra.Command {
-	var out string
+	var out, addr string
 	var n int
 	var seed uint64
+	var serve bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole pipeline on a generated shop: generate, init, ingest, build, summary",
@@ -76,6 +79,7 @@ period 2, such as a raise, as a version valid from the first day of period 2), b
 the features at the end of both periods of the shop and prints a summary. Run it again
 to see that re-ingesting changes nothing.`,
 		Example: `  antipersona demo
+  antipersona demo --serve          # then open the dashboard it prints, with the key it prints
   antipersona demo --out /tmp/demo --contacts 5000 --seed 2
   antipersona -w /tmp/demo/workspace features --format csv | head`,
 		Args: noArgs,
@@ -84,12 +88,17 @@ to see that re-ingesting changes nothing.`,
 			if err != nil {
 				return err
 			}
-			if m.jsonOut {
+			if m.jsonOut && !serve {
 				return m.printJSON(res)
+			}
+			if serve {
+				return m.serveDemo(cmd.Context(), res.Workspace, addr)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&serve, "serve", false, "then serve the dashboard of the demo shop (an admin key is made and printed) until interrupted")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "with --serve: the address to listen on")
 	cmd.Flags().StringVarP(&out, "out", "o", "antipersona-demo", "folder for the data and the workspace")
 	cmd.Flags().IntVar(&n, "contacts", 20000, "number of contacts to generate")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed of the shop")
@@ -222,6 +231,31 @@ func (m *Main) runDemo(ctx context.Context, out string, n int, seed uint64) (dem
 		fmt.Fprintf(m.Stdout, "  (the generator's truth: %s)\n", filepath.Join(res.Data, "truth.csv"))
 	}
 	return res, nil
+}
+
+// serveDemo makes an admin key for the demo workspace, prints how to log
+// in to its dashboard and serves it until ctx ends.
+func (m *Main) serveDemo(ctx context.Context, ws, addr string) error {
+	m.workspace = ws
+	ks, closeKeys, name, err := m.keyStore(ctx)
+	if err != nil {
+		return err
+	}
+	key, k, err := apikey.New(name, antipersona.RoleAdmin, "demo dashboard", m.Now(), nil)
+	if err == nil {
+		err = ks.CreateKey(ctx, k)
+	}
+	closeKeys()
+	if err != nil {
+		return err
+	}
+	host := addr
+	if h, port, err := net.SplitHostPort(addr); err == nil && (h == "" || h == "0.0.0.0" || h == "::") {
+		host = net.JoinHostPort("127.0.0.1", port)
+	}
+	fmt.Fprintf(m.Stdout, "\nThe dashboard of the demo shop: http://%s/ui/\nLog in with this admin key (made for the demo; antipersona -w %s keys revoke %s ends it):\n  %s\nStop the server with Ctrl+C.\n\n",
+		host, ws, k.ID, key)
+	return m.runServe(ctx, addr, "", []string{ws}, true)
 }
 
 type periods struct {

@@ -16,6 +16,7 @@ import (
 	"github.com/antipersona/antipersona/config"
 	"github.com/antipersona/antipersona/decide"
 	"github.com/antipersona/antipersona/i18n"
+	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/report"
 )
 
@@ -113,7 +114,7 @@ func (m *Main) writeReport(ctx context.Context, cfg config.Config, s store, v *b
 			return "", err
 		}
 	}
-	d, err := m.reportData(ctx, cfg, s, v)
+	d, err := m.reportData(ctx, cfg, s, v, lang)
 	if err != nil {
 		return "", err
 	}
@@ -131,8 +132,9 @@ func (m *Main) writeReport(ctx context.Context, cfg config.Config, s store, v *b
 	return filepath.Abs(out)
 }
 
-// reportData gathers everything the report shows.
-func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *buildViews) (*report.Data, error) {
+// reportData gathers everything the report shows, with the personas'
+// names and headlines written in lang.
+func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *buildViews, lang string) (*report.Data, error) {
 	dr, br := v.decisions, v.budget
 	b := dr.Build
 	d := &report.Data{Workspace: filepath.Base(m.workspaceDir()), Currency: cfg.Currency, AsOf: b.AsOf, GeneratedAt: m.Now().UTC(), BuildID: b.ID}
@@ -153,14 +155,38 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 	if err != nil {
 		return nil, err
 	}
+	taken := map[string]bool{}
+	// shown maps a persona's stored name (in the build's language) to its
+	// name and headline in lang, for the budget and the drift.
+	shown := map[string]string{}
+	loc, err := i18n.New(lang)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range ps {
 		rp := report.Persona{ID: p.ID, Name: p.Name, Label: p.Label, Kind: p.Kind, NegativeKind: p.NegativeKind, Description: p.Description,
 			Handling: p.Handling, Size: p.Size, Share: p.Share, TargetRate: p.TargetRate, BaseRate: p.BaseRate, Lift: p.Lift,
 			PAdjusted: p.PAdjusted, Target: p.Target, AvatarSVG: p.Avatar}
-		if p.Card != nil {
-			if p.Card.FirstName != "" {
-				rp.Name, rp.Label = p.Card.FirstName, p.Card.Headline
+		name, headline, err := personaTitle(p, lang, cfg.Locale, taken)
+		if err != nil {
+			return nil, err
+		}
+		if lang != "en" {
+			rp.Description = "" // the analysis writes it in English; the facts below say the same
+		}
+		if p.Kind == "negative" {
+			rp.Name = headline
+			kind := p.Label
+			if loc.Has("negative_kind." + p.NegativeKind) {
+				rp.Label = "" // the card shows the kind in lang
+				kind = loc.T("negative_kind."+p.NegativeKind, nil)
 			}
+			shown[p.Name] = kind + ": " + headline
+		} else if p.Card != nil {
+			rp.Name, rp.Label = name, headline
+			shown[p.Name] = name + ": " + headline
+		}
+		if p.Card != nil {
 			for _, t := range p.Card.Traits {
 				rp.Traits = append(rp.Traits, report.Trait{Label: t.Condition, Lift: t.Lift})
 			}
@@ -204,6 +230,9 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 	// Budget.
 	group := func(r budgetRow) report.BudgetGroup {
 		g := report.BudgetGroup{Name: r.Name, Kind: r.Kind, Contacts: r.Contacts, Spend: r.Spend, Revenue: r.Revenue, Profit: r.Profit}
+		if n, ok := shown[r.Name]; ok && (r.Kind == "persona" || r.Kind == "negative") {
+			g.Name = n
+		}
 		if r.ROI != nil {
 			g.ROI = *r.ROI
 		}
@@ -238,6 +267,11 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 	// Changes since the previous build.
 	if v.changes != nil {
 		d.Changes = reportChanges(v.changes)
+		for i, dr := range d.Changes.Drift {
+			if n, ok := shown[dr.Name]; ok {
+				d.Changes.Drift[i].Name = n
+			}
+		}
 	}
 
 	// Audit of the declared personas.
@@ -278,6 +312,29 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 		d.Worksheet = append(d.Worksheet, a)
 	}
 	return d, nil
+}
+
+// personaTitle returns a persona's first name (buyer personas) and
+// headline in lang: the build's own name in the workspace's language
+// (locale), another first name of the language otherwise, unique among
+// those taken; the headline is its conditions in words of lang.
+func personaTitle(p persona.Persona, lang, locale string, taken map[string]bool) (name, headline string, err error) {
+	conds := make([]report.Condition, len(p.Conditions))
+	for i, c := range p.Conditions {
+		conds[i] = report.Condition{Attribute: c.Attribute, Op: c.Op, Value: c.Value}
+	}
+	if headline, err = report.Headline(lang, conds); err != nil {
+		return "", "", err
+	}
+	if p.Card == nil {
+		return p.Name, headline, nil
+	}
+	name = p.Card.FirstName
+	if lang != locale || name == "" {
+		name = persona.FirstName(lang, p.Card.Gender, p.ID+" "+headline, taken)
+	}
+	taken[name] = true
+	return name, headline, nil
 }
 
 // reportChanges turns the changes between builds into the report's form.

@@ -25,6 +25,7 @@ import (
 	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/postgres"
 	"github.com/antipersona/antipersona/propensity"
+	"github.com/antipersona/antipersona/report"
 )
 
 // KeysFile is where a workspace keeps its API keys (hashed).
@@ -287,22 +288,41 @@ func (r keyRing) Keys(ctx context.Context, workspace string) ([]antipersona.APIK
 // functions on its open store.
 type workspaceAPI struct {
 	m   *Main
-	cfg config.Config
 	s   store
 	dir string
+
+	// cfgMu guards cfg, which the dashboard's persona editor changes;
+	// every change also clears views.
+	cfgMu sync.RWMutex
+	cfg   config.Config
+	// views are the dashboard's report data of the last build by language,
+	// made on first use and cleared by anything that changes them.
+	viewMu sync.Mutex
+	views  map[string]*report.Data
 
 	modelMu sync.Mutex
 	model   *storedModel // nil until scored; reset by each build
 }
 
-var _ aphttp.Workspace = (*workspaceAPI)(nil)
+var (
+	_ aphttp.Workspace = (*workspaceAPI)(nil)
+	_ aphttp.Dashboard = (*workspaceAPI)(nil)
+)
+
+// config returns the workspace's configuration.
+func (w *workspaceAPI) config() config.Config {
+	w.cfgMu.RLock()
+	defer w.cfgMu.RUnlock()
+	return w.cfg
+}
 
 func (w *workspaceAPI) Ingest(ctx context.Context, b *antipersona.Batch) (antipersona.WriteResult, error) {
 	return w.s.WriteBatch(ctx, b)
 }
 
 func (w *workspaceAPI) ForgetContact(ctx context.Context, id string, at time.Time) (antipersona.ForgetResult, error) {
-	return forgetContact(ctx, w.cfg, w.s, id, at)
+	defer w.forgetViews()
+	return forgetContact(ctx, w.config(), w.s, id, at)
 }
 
 func (w *workspaceAPI) Reconsent(ctx context.Context, id string) error { return w.s.Reconsent(ctx, id) }
@@ -324,7 +344,7 @@ func (w *workspaceAPI) AuditEntries(ctx context.Context, limit int) ([]antiperso
 }
 
 func (w *workspaceAPI) Contact(ctx context.Context, id string) (any, error) {
-	return w.m.explain(ctx, w.s, w.cfg, id)
+	return w.m.explain(ctx, w.s, w.config(), id)
 }
 
 func (w *workspaceAPI) personas(ctx context.Context, keep func(persona.Persona) bool) ([]personaOut, error) {
@@ -332,7 +352,7 @@ func (w *workspaceAPI) personas(ctx context.Context, keep func(persona.Persona) 
 	if err != nil {
 		return nil, err
 	}
-	return personaDocs(ctx, w.cfg, w.s, all, keep)
+	return personaDocs(ctx, w.config(), w.s, all, keep)
 }
 
 func (w *workspaceAPI) Personas(ctx context.Context, negative bool) (any, error) {
@@ -360,10 +380,10 @@ func (w *workspaceAPI) Segments(ctx context.Context) (any, error) {
 }
 
 func (w *workspaceAPI) PersonaAudit(ctx context.Context) (any, error) {
-	if len(w.cfg.Declared) == 0 {
+	if len(w.config().Declared) == 0 {
 		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no declared persona: add declared_personas to %s", config.FileName)
 	}
-	reports, err := runAudits(ctx, w.s, w.cfg.Declared, auditOptions(w.cfg))
+	reports, err := runAudits(ctx, w.s, w.config().Declared, auditOptions(w.config()))
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +395,7 @@ func (w *workspaceAPI) Worksheet(ctx context.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := answerWorksheet(ctx, w.cfg, w.s)
+	out, err := answerWorksheet(ctx, w.config(), w.s)
 	if err != nil {
 		return nil, err
 	}
@@ -386,11 +406,11 @@ func (w *workspaceAPI) Worksheet(ctx context.Context) (any, error) {
 }
 
 func (w *workspaceAPI) Decisions(ctx context.Context) (any, error) {
-	return decisionReportOf(ctx, w.s, w.cfg)
+	return decisionReportOf(ctx, w.s, w.config())
 }
 
 func (w *workspaceAPI) Budget(ctx context.Context) (any, error) {
-	return budgetReportOf(ctx, w.cfg, w.s)
+	return budgetReportOf(ctx, w.config(), w.s)
 }
 
 func (w *workspaceAPI) Changes(ctx context.Context, since, to int64) (any, error) {
@@ -481,7 +501,7 @@ func (w *workspaceAPI) ExportAudience(ctx context.Context, spec aphttp.AudienceS
 	if err := os.MkdirAll(filepath.Join(w.dir, AudiencesDir), 0o700); err != nil {
 		return nil, err
 	}
-	res, err := w.m.exportAudience(ctx, w.cfg, w.s, f, actions)
+	res, err := w.m.exportAudience(ctx, w.config(), w.s, f, actions)
 	if err != nil {
 		return nil, err
 	}
@@ -676,7 +696,8 @@ func jsonKind(v any) string {
 }
 
 func (w *workspaceAPI) Build(ctx context.Context, asOf string) (any, error) {
-	sum, err := w.m.runBuild(ctx, w.cfg, w.s, asOf)
+	sum, err := w.m.runBuild(ctx, w.config(), w.s, asOf)
+	w.forgetViews()
 	w.modelMu.Lock()
 	w.model = nil
 	w.modelMu.Unlock()

@@ -183,7 +183,7 @@ func testServeLogged(t testing.TB, dirs ...string) (string, *aphttp.Server, map[
 	for _, sw := range list {
 		ring[sw.name], wss[sw.name], served[sw.name] = sw.keys, sw.ws, sw
 	}
-	srv := aphttp.NewServer(aphttp.Options{Keys: ring, Workspaces: wss, Logger: logger})
+	srv := aphttp.NewServer(aphttp.Options{Keys: ring, Workspaces: wss, Logger: logger, StrictI18n: true})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		ts.Close()

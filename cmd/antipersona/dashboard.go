@@ -1,0 +1,433 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/config"
+	aphttp "github.com/antipersona/antipersona/http"
+	"github.com/antipersona/antipersona/persona"
+	"github.com/antipersona/antipersona/report"
+	"github.com/antipersona/antipersona/segments"
+)
+
+// The dashboard's views of a served workspace (http.Dashboard): the
+// commands' own functions, typed for the pages.
+
+// View returns the report data of the last build in lang, made once per
+// build and language and kept until something it shows changes.
+func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, error) {
+	w.viewMu.Lock()
+	defer w.viewMu.Unlock()
+	if d, ok := w.views[lang]; ok {
+		return d, nil
+	}
+	cfg := w.config()
+	if bid, err := w.s.LastDecisionBuild(ctx, 0); err != nil {
+		return nil, err
+	} else if bid == 0 {
+		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no build yet: run 'antipersona build'")
+	}
+	v, err := w.m.loadViews(ctx, cfg, w.s)
+	if err != nil {
+		return nil, err
+	}
+	d, err := w.m.reportData(ctx, cfg, w.s, v, lang)
+	if err != nil {
+		return nil, err
+	}
+	d.Workspace = workspaceName(cfg, w.dir)
+	if w.views == nil {
+		w.views = map[string]*report.Data{}
+	}
+	w.views[lang] = d
+	return d, nil
+}
+
+// forgetViews drops the dashboard's views: the next page computes them
+// again.
+func (w *workspaceAPI) forgetViews() {
+	w.viewMu.Lock()
+	w.views = nil
+	w.viewMu.Unlock()
+}
+
+// PersonaFacts returns the figures behind persona id of the last build.
+func (w *workspaceAPI) PersonaFacts(ctx context.Context, id string) (*aphttp.PersonaFacts, error) {
+	ps, err := loadPersonas(ctx, w.s)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if p.ID != id {
+			continue
+		}
+		f := &aphttp.PersonaFacts{ID: p.ID, Kind: p.Kind, NegativeKind: p.NegativeKind, Basis: p.Basis, Size: p.Size,
+			TargetRate: p.TargetRate, TargetLow: p.TargetLow, TargetHigh: p.TargetHigh, BaseRate: p.BaseRate, Lift: p.Lift,
+			Coverage: p.Coverage, PValue: p.PValue, PAdjusted: p.PAdjusted, RevenueShare: math.NaN(), ProfitShare: math.NaN()}
+		for _, c := range p.Conditions {
+			f.Conditions = append(f.Conditions, report.Condition{Attribute: c.Attribute, Op: c.Op, Value: c.Value})
+		}
+		if p.Card != nil {
+			f.RevenueShare, f.ProfitShare = p.Card.RevenueShare, p.Card.ProfitShare
+			for _, t := range p.Card.Traits {
+				f.Traits = append(f.Traits, aphttp.TraitFact{Dimension: t.Dimension, Condition: t.Condition, Share: t.Share,
+					ShareLow: t.ShareLow, ShareHigh: t.ShareHigh, BaseShare: t.BaseShare, Lift: t.Lift})
+			}
+		}
+		return f, nil
+	}
+	return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no persona %q in the last build", id)
+}
+
+// FindContacts searches the contacts of the last build by id, then by
+// e-mail, phone and name. It reads every decision of the build and, when
+// the ids do not fill the list, every contact's identifiers: linear in
+// the contacts.
+func (w *workspaceAPI) FindContacts(ctx context.Context, query string, limit int) ([]aphttp.ContactHit, error) {
+	bid, err := w.s.LastDecisionBuild(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	if bid == 0 {
+		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no build yet: run 'antipersona build'")
+	}
+	q := strings.ToLower(strings.TrimSpace(query))
+	all := map[string]aphttp.ContactHit{}
+	var hits []aphttp.ContactHit
+	err = w.s.Decisions(ctx, bid, func(r antipersona.ContactSnapshot) error {
+		h := aphttp.ContactHit{ContactID: r.ContactID, Action: string(r.Action), ExpectedValue: r.ExpectedValue, Match: "id"}
+		all[r.ContactID] = h
+		if strings.Contains(strings.ToLower(r.ContactID), q) {
+			hits = append(hits, h)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if q != "" && len(hits) < limit {
+		found := map[string]bool{}
+		for _, h := range hits {
+			found[h.ContactID] = true
+		}
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, q)
+		err = w.s.ContactIdentifiers(ctx, func(id string, ids antipersona.Identifiers) error {
+			h, ok := all[id]
+			if !ok || found[id] {
+				return nil
+			}
+			name := strings.ToLower(strings.TrimSpace(ids.FirstName + " " + ids.LastName))
+			switch {
+			case ids.Email != "" && strings.Contains(strings.ToLower(ids.Email), q):
+				h.Match = "email"
+			case len(digits) >= 4 && ids.Phone != "" && strings.Contains(strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, ids.Phone), digits):
+				h.Match = "phone"
+			case name != "" && strings.Contains(name, q):
+				h.Match = "name"
+			default:
+				return nil
+			}
+			found[id] = true
+			hits = append(hits, h)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if (hits[i].Match == "id") != (hits[j].Match == "id") {
+			return hits[i].Match == "id"
+		}
+		return hits[i].ContactID < hits[j].ContactID
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits, nil
+}
+
+// Explain returns one contact's decision and what it rests on.
+func (w *workspaceAPI) Explain(ctx context.Context, id string) (*aphttp.ContactView, error) {
+	cfg := w.config()
+	e, err := w.m.explain(ctx, w.s, cfg, id)
+	if err != nil {
+		return nil, err
+	}
+	cv := &aphttp.ContactView{ContactID: e.ContactID, Build: e.Build, Currency: e.Currency, Decision: e.Decision, Rules: e.Rules}
+	snap, err := w.s.Decision(ctx, e.Build.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	cv.Personas, cv.Negatives = snap.Personas, snap.Negatives
+	names := make([]string, 0, len(e.Segments))
+	for k := range e.Segments {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		cv.Segments = append(cv.Segments, aphttp.NameValue{Name: k, Value: shownValue(e.Segments[k])})
+	}
+	if e.Cluster != nil {
+		cv.Cluster = shownValue(e.Cluster)
+	}
+	if e.Score != nil {
+		p := e.Score.Probability
+		cv.Probability = &p
+		for _, r := range e.Score.Reasons {
+			cv.ScoreReasons = append(cv.ScoreReasons, aphttp.ScoreReason{Feature: r.Feature, Contribution: r.Value})
+		}
+	}
+	for _, f := range e.Features {
+		cv.Features = append(cv.Features, aphttp.NameValue{Name: f.Name, Value: shownValue(f.Value)})
+	}
+	return cv, nil
+}
+
+// shownValue prints a feature or segment value for people: "–" for
+// missing, numbers with at most four significant decimals.
+func shownValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "–"
+	case float64:
+		if math.IsNaN(x) {
+			return "–"
+		}
+		return persona.FormatValue(x)
+	case float32:
+		return persona.FormatValue(float64(x))
+	case time.Time:
+		return x.UTC().Format(time.DateOnly)
+	case []any:
+		s := make([]string, len(x))
+		for i, e := range x {
+			s[i] = shownValue(e)
+		}
+		return strings.Join(s, ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+// Declared returns the declared personas of the configuration.
+func (w *workspaceAPI) Declared(ctx context.Context) ([]aphttp.DeclaredPersona, error) {
+	var out []aphttp.DeclaredPersona
+	for _, d := range w.config().Declared {
+		p := aphttp.DeclaredPersona{Name: d.Name, Description: d.Description}
+		for _, c := range d.Conditions {
+			p.Conditions = append(p.Conditions, aphttp.NamedCondition{Name: c.Name, Expr: c.Expr})
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// SaveDeclared checks the persona's conditions against the last build's
+// features, writes the configuration file and uses it from now on.
+func (w *workspaceAPI) SaveDeclared(ctx context.Context, old string, p aphttp.DeclaredPersona) error {
+	d := config.DeclaredPersona{Name: strings.TrimSpace(p.Name), Description: strings.TrimSpace(p.Description)}
+	for _, c := range p.Conditions {
+		d.Conditions = append(d.Conditions, segments.Rule{Name: strings.TrimSpace(c.Name), Expr: strings.TrimSpace(c.Expr)})
+	}
+	// Type-check the conditions where the audit will run them.
+	if cols, _, err := builtTraits(ctx, w.s); err == nil {
+		if _, err := segments.CompileRules(d.Conditions, ruleVars(cols)); err != nil {
+			return antipersona.Errorf(antipersona.EINVALID, "declared persona %q: %v", d.Name, err)
+		}
+	} else if antipersona.ErrorCode(err) != antipersona.ENOTFOUND {
+		return err
+	}
+	return w.editDeclared(func(list []config.DeclaredPersona) ([]config.DeclaredPersona, error) {
+		at := -1
+		for i, x := range list {
+			if old != "" && x.Name == old {
+				at = i
+			} else if x.Name == d.Name {
+				return nil, antipersona.Errorf(antipersona.ECONFLICT, "another declared persona is named %q", d.Name)
+			}
+		}
+		if old == "" {
+			return append(list, d), nil
+		}
+		if at < 0 {
+			return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no declared persona %q (it may have been removed meanwhile)", old)
+		}
+		list[at] = d
+		return list, nil
+	})
+}
+
+// DeleteDeclared removes a declared persona from the configuration.
+func (w *workspaceAPI) DeleteDeclared(ctx context.Context, name string) error {
+	return w.editDeclared(func(list []config.DeclaredPersona) ([]config.DeclaredPersona, error) {
+		i := slices.IndexFunc(list, func(d config.DeclaredPersona) bool { return d.Name == name })
+		if i < 0 {
+			return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no declared persona %q", name)
+		}
+		return slices.Delete(list, i, i+1), nil
+	})
+}
+
+// editDeclared changes the declared personas of the configuration file
+// (the rest of the file, comments included, stays) and of the served
+// configuration, under the configuration's lock; the file is replaced
+// atomically.
+func (w *workspaceAPI) editDeclared(change func([]config.DeclaredPersona) ([]config.DeclaredPersona, error)) error {
+	w.cfgMu.Lock()
+	defer w.cfgMu.Unlock()
+	path := filepath.Join(w.dir, config.FileName)
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	cur, err := config.Parse(strings.NewReader(string(doc)))
+	if err != nil {
+		return err
+	}
+	list, err := change(slices.Clone(cur.Declared))
+	if err != nil {
+		return err
+	}
+	out, err := config.SetDeclared(doc, list)
+	if err != nil {
+		return antipersona.Errorf(antipersona.EINVALID, "%v", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, out, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	w.cfg.Declared = list
+	w.forgetViews()
+	return nil
+}
+
+// SetTeamAnswer stores the team's answer to a worksheet question.
+func (w *workspaceAPI) SetTeamAnswer(ctx context.Context, question, text string) error {
+	if !slices.ContainsFunc(worksheetQuestions, func(q worksheetQuestion) bool { return q.ID == question }) {
+		return antipersona.Errorf(antipersona.EINVALID, "no worksheet question %q", question)
+	}
+	team, err := loadTeamAnswers(ctx, w.s)
+	if err != nil {
+		return err
+	}
+	if text = strings.TrimSpace(text); text == "" {
+		delete(team, question)
+	} else {
+		team[question] = text
+	}
+	js, err := json.Marshal(team)
+	if err != nil {
+		return err
+	}
+	if err := w.s.SetMeta(ctx, teamAnswersKey, string(js)); err != nil {
+		return err
+	}
+	w.forgetViews()
+	return nil
+}
+
+// AudienceList lists the audiences with their last export.
+func (w *workspaceAPI) AudienceList(ctx context.Context) ([]aphttp.AudienceInfo, error) {
+	es, err := w.s.AudienceExports(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last := map[string]*antipersona.AudienceExport{}
+	for i := range es {
+		if l := last[es[i].Name]; l == nil || !es[i].ExportedAt.Before(l.ExportedAt) {
+			last[es[i].Name] = &es[i]
+		}
+	}
+	names := make([]string, 0, len(last))
+	for n := range last {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]aphttp.AudienceInfo, 0, len(names))
+	for _, n := range names {
+		info := aphttp.AudienceInfo{Spec: aphttp.AudienceSpec{Name: n, Format: last[n].Format, Incremental: last[n].Incremental}, LastExport: last[n]}
+		if sp, err := w.audienceSpec(ctx, n); err != nil {
+			return nil, err
+		} else if sp != nil {
+			info.Spec = *sp
+		}
+		_, ferr := w.AudienceFile(ctx, n, false)
+		info.Downloadable = ferr == nil
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// PreviewAudience counts who the audience would hold in the last build.
+func (w *workspaceAPI) PreviewAudience(ctx context.Context, spec aphttp.AudienceSpec) (*aphttp.AudiencePreview, error) {
+	name := spec.Name
+	if name == "" {
+		name = "preview"
+	}
+	if spec.Format == "" {
+		spec.Format = "csv"
+	}
+	actions, err := checkAudience(audienceFlags{name: name, format: spec.Format, actions: spec.Actions, out: "preview"})
+	if err != nil {
+		return nil, err
+	}
+	chosen, build, err := chooseContacts(ctx, w.s, actions, spec.Persona, spec.Where)
+	if err != nil {
+		return nil, err
+	}
+	pv := &aphttp.AudiencePreview{Spec: spec, Build: build, Contacts: len(chosen), ByAction: map[string]int{}}
+	ids := make([]string, 0, len(chosen))
+	for id, r := range chosen {
+		pv.ByAction[string(r.Action)]++
+		if !math.IsNaN(r.ExpectedValue) {
+			pv.ExpectedValue += r.ExpectedValue
+		}
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	pv.Sample = ids[:min(10, len(ids))]
+	return pv, nil
+}
+
+// stageReporter reports a build's stages to ctx's progress (the server's
+// build jobs), numbered in the order runBuild passes them.
+type stageReporter struct {
+	ctx  context.Context
+	step int
+}
+
+// buildStages are the stages of a build, in order.
+var buildStages = []string{"clv", "features", "personas", "propensity", "next_purchase", "decisions"}
+
+func (r *stageReporter) enter(stage string) {
+	i := slices.Index(buildStages, stage)
+	if i < 0 {
+		panic("unknown build stage " + strconv.Quote(stage))
+	}
+	r.step = i
+	antipersona.ReportProgress(r.ctx, stage, i, len(buildStages))
+}

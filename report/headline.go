@@ -1,0 +1,97 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/antipersona/antipersona/i18n"
+)
+
+// Condition is one condition of a persona's description: an attribute (a
+// trait or feature identifier), an operator among =, <, >=, in and
+// is_missing, and a value (a string for categories, a number for numbers,
+// nil for is_missing).
+type Condition struct {
+	Attribute string
+	Op        string
+	Value     any
+}
+
+// Headline writes a persona's conditions in words of lang (one of
+// i18n.Supported), joined by commas: "age 40 or more, city: Kraków" in
+// English, "wiek co najmniej 40, city: Kraków" in Polish. Numbers are
+// formatted for the language; attribute names and category values are data
+// and print as they are. It returns an *i18n.UnsupportedError for another
+// language.
+func Headline(lang string, conds []Condition) (string, error) {
+	loc, err := i18n.New(lang)
+	if err != nil {
+		return "", err
+	}
+	parts := make([]string, 0, len(conds))
+	for _, c := range conds {
+		parts = append(parts, condition(loc, c))
+	}
+	if err := loc.Err(); err != nil {
+		return "", err
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+func condition(loc *i18n.Localizer, c Condition) string {
+	value := func() string {
+		switch v := c.Value.(type) {
+		case float64:
+			return number(loc, v)
+		case int:
+			return loc.Int(v)
+		case []any:
+			s := make([]string, len(v))
+			for i, x := range v {
+				s[i] = fmt.Sprint(x)
+			}
+			return strings.Join(s, " / ")
+		case []string:
+			return strings.Join(v, " / ")
+		case nil:
+			return ""
+		}
+		return fmt.Sprint(c.Value)
+	}
+	attr := map[string]any{"Attr": c.Attribute, "Value": value()}
+	switch c.Op {
+	case "<":
+		return loc.T("headline.lt", attr)
+	case ">=":
+		return loc.T("headline.ge", attr)
+	case "in":
+		return loc.T("headline.in", attr)
+	case "is_missing":
+		return loc.T("headline.missing", attr)
+	case "=", "":
+		if c.Value == nil {
+			return loc.T("headline.missing", attr)
+		}
+		return loc.T("headline.eq", attr)
+	}
+	return c.Attribute + " " + c.Op + " " + value()
+}
+
+// number prints v as persona.FormatValue does, for the language: whole
+// numbers without decimals, others with two decimals, or with three
+// significant digits (trailing zeros dropped) below 1 in magnitude.
+func number(loc *i18n.Localizer, v float64) string {
+	switch {
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return loc.Number(v, 0)
+	case math.Abs(v) >= 1:
+		return loc.Number(v, 2)
+	}
+	d := 2 - int(math.Floor(math.Log10(math.Abs(v))))
+	r := func(d int) float64 { p := math.Pow(10, float64(d)); return math.Round(v*p) / p }
+	for d > 0 && r(d-1) == r(d) {
+		d--
+	}
+	return loc.Number(v, d)
+}
