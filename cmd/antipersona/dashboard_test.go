@@ -395,3 +395,107 @@ func TestDemoServe(t *testing.T) {
 		t.Fatal("demo --serve did not stop")
 	}
 }
+
+// TestDashboardOnStores serves the demo shop's dashboard from each store
+// and goes through it as a browser would, without one: every page in every
+// language, a declared persona edited and audited again, a contact found
+// and explained, an audience previewed, exported and downloaded.
+func TestDashboardOnStores(t *testing.T) {
+	forEachStore(t, testDashboardOnStores)
+}
+
+func testDashboardOnStores(t *testing.T, kind string) {
+	dir := demoWorkspace(t, kind, "shop")
+	base, _, served := testServe(t, dir)
+	key, _ := newKey(t, served["shop"], antipersona.RoleAnalyst)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	get := func(path, lang string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Accept-Language", lang)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	post := func(path string, form url.Values) (int, string) {
+		t.Helper()
+		res, err := client.PostForm(base+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, _ := post("/ui/login", url.Values{"key": {key}}); code != 200 {
+		t.Fatalf("login: %d", code)
+	}
+	_, page := get("/ui/", "en")
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token")
+	}
+	csrf := m[1]
+	_, page = get("/ui/contacts?q=C00", "en")
+	cm := regexp.MustCompile(`href="/ui/contacts/([^"]+)"`).FindStringSubmatch(page)
+	_, page = get("/ui/personas", "en")
+	pm := regexp.MustCompile(`href="/ui/personas/([^"#]+)"`).FindStringSubmatch(page)
+	if cm == nil || pm == nil {
+		t.Fatal("no contact or persona to open")
+	}
+	paths := []string{"/ui/", "/ui/personas", "/ui/personas/" + pm[1], "/ui/segments", "/ui/decisions", "/ui/budget", "/ui/changes",
+		"/ui/audit", "/ui/worksheet", "/ui/contacts?q=C00", "/ui/contacts/" + cm[1], "/ui/audiences", "/ui/builds"}
+	for _, lang := range i18n.Supported() {
+		for _, p := range paths {
+			if code, body := get(p, lang); code != 200 || !strings.Contains(body, `<html lang="`+lang+`">`) {
+				t.Errorf("%s %s: %d", lang, p, code)
+			}
+		}
+	}
+
+	// The declared persona, widened: the audit matches more contacts.
+	matched := func() int {
+		_, body := get("/ui/audit", "en")
+		m := regexp.MustCompile(`<section id="audit"[\s\S]*?<dd>([\d,]+) contacts</dd>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no matched count on the audit page")
+		}
+		n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+		return n
+	}
+	before := matched()
+	form := url.Values{"csrf": {csrf}, "old": {"Young urban trend-setters"}, "name": {"Young urban trend-setters"},
+		"cond_name": {"young", "big_city"}, "cond_expr": {"age >= 18 && age <= 70", `city in ["Warszawa", "Kraków", "TP Hồ Chí Minh", "Hà Nội", "Tbilisi", "თბილისი"]`}}
+	if code, body := post("/ui/audit", form); code != 200 || !strings.Contains(body, `class="flash"`) {
+		t.Fatalf("save the declared persona: %d", code)
+	}
+	if after := matched(); after <= before {
+		t.Errorf("audit matched %d before widening and %d after", before, after)
+	}
+
+	// An audience: previewed, exported, downloaded.
+	aud := url.Values{"csrf": {csrf}, "name": {"store-test"}, "action": {"exclude", "organic_only"}, "format": {"csv"}}
+	aud.Set("op", "preview")
+	code, body := post("/ui/audiences", aud)
+	pv := regexp.MustCompile(`would hold ([\d,]+) contacts`).FindStringSubmatch(body)
+	if code != 200 || pv == nil {
+		t.Fatalf("preview: %d", code)
+	}
+	aud.Set("op", "export")
+	if code, _ := post("/ui/audiences", aud); code != 200 {
+		t.Fatalf("export: %d", code)
+	}
+	code, file := get("/ui/audiences/store-test/download", "en")
+	if code != 200 {
+		t.Fatalf("download: %d", code)
+	}
+	want, _ := strconv.Atoi(strings.ReplaceAll(pv[1], ",", ""))
+	if got := len(strings.Split(strings.TrimSpace(file), "\n")) - 1; got != want {
+		t.Errorf("downloaded %d contacts, the preview counted %d", got, want)
+	}
+}
