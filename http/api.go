@@ -202,7 +202,13 @@ func (s *Server) downloadAudience(w http.ResponseWriter, r *http.Request, c *cal
 	default:
 		return antipersona.Errorf(antipersona.EINVALID, "part=%q: use removals, or leave it out for the export itself", part)
 	}
-	d, err := c.ws.AudienceFile(r.Context(), c.target, removals)
+	return serveAudience(w, r, c.ws, c.target, removals)
+}
+
+// serveAudience sends the file of the audience's last export (or its
+// removals) as a download.
+func serveAudience(w http.ResponseWriter, r *http.Request, ws *workspace, name string, removals bool) error {
+	d, err := ws.AudienceFile(r.Context(), name, removals)
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,19 @@ func (r *recorder) Builds(ctx context.Context) ([]antipersona.Build, error) { re
 // keys of every role.
 func testServer(t testing.TB, opt Options) (*Server, *recorder, map[antipersona.Role]string) {
 	t.Helper()
+	ks, keys := testKeys(t)
+	rec := newRecorder()
+	opt.Keys = ks
+	opt.Workspaces = map[string]Workspace{"shop": rec}
+	s := NewServer(opt)
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return s, rec, keys
+}
+
+// testKeys returns a key store with a key of every role of workspace
+// "shop", and the keys.
+func testKeys(t testing.TB) (*apikey.FileStore, map[antipersona.Role]string) {
+	t.Helper()
 	ks := apikey.NewFileStore(filepath.Join(t.TempDir(), "keys.json"))
 	keys := map[antipersona.Role]string{}
 	for _, role := range antipersona.Roles {
@@ -136,12 +149,7 @@ func testServer(t testing.TB, opt Options) (*Server, *recorder, map[antipersona.
 		}
 		keys[role] = key
 	}
-	rec := newRecorder()
-	opt.Keys = ks
-	opt.Workspaces = map[string]Workspace{"shop": rec}
-	s := NewServer(opt)
-	t.Cleanup(func() { s.Close(context.Background()) })
-	return s, rec, keys
+	return ks, keys
 }
 
 func do(t testing.TB, h http.Handler, method, path, key string, body []byte, hdr ...string) *httptest.ResponseRecorder {

@@ -132,24 +132,30 @@ func (s *Server) handle(rt route) http.Handler {
 				status = s.writeError(w, r, pattern, err)
 			}
 		}
-		if status == 0 {
-			status = http.StatusOK
-		}
-		d := time.Since(start)
-		s.metrics.request(pattern, status, d)
-		attrs := []any{"route", pattern, "status", status, "ms", float64(d.Microseconds()) / 1000}
-		if c.key != nil {
-			attrs = append(attrs, "key", c.key.ID, "workspace", c.key.Workspace)
-		}
-		s.logger.Debug("request", attrs...) // the metrics count requests; -v logs each
-		if rt.action != "" && c.key != nil && c.ws != nil {
-			e := antipersona.AuditEntry{Time: s.now().UTC(), Workspace: c.ws.name, KeyID: c.key.ID, Role: c.key.Role,
-				Action: rt.action, Target: c.target, Status: status, Detail: c.detail}
-			if err := c.ws.AppendAudit(context.WithoutCancel(r.Context()), e); err != nil {
-				s.logger.Error("audit log", "action", rt.action, "err", err)
-			}
-		}
+		s.record(r, pattern, c, status, start, rt.action)
 	})
+}
+
+// record counts and logs a finished request, and appends its audit entry
+// when action is not "" and the call had a key and a workspace.
+func (s *Server) record(r *http.Request, pattern string, c *call, status int, start time.Time, action string) {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	d := time.Since(start)
+	s.metrics.request(pattern, status, d)
+	attrs := []any{"route", pattern, "status", status, "ms", float64(d.Microseconds()) / 1000}
+	if c.key != nil {
+		attrs = append(attrs, "key", c.key.ID, "workspace", c.key.Workspace)
+	}
+	s.logger.Debug("request", attrs...) // the metrics count requests; -v logs each
+	if action != "" && c.key != nil && c.ws != nil {
+		e := antipersona.AuditEntry{Time: s.now().UTC(), Workspace: c.ws.name, KeyID: c.key.ID, Role: c.key.Role,
+			Action: action, Target: c.target, Status: status, Detail: c.detail}
+		if err := c.ws.AppendAudit(context.WithoutCancel(r.Context()), e); err != nil {
+			s.logger.Error("audit log", "action", action, "err", err)
+		}
+	}
 }
 
 // authorize finds the request's key and checks it against the route: no

@@ -2,7 +2,6 @@ package http
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -91,6 +90,8 @@ func (s *Server) uiRouteTable() []uiRoute {
 		{"GET", "/ui/audiences/{name}/download", analyse, "audience.download", s.uiDownload},
 		{"GET", "/ui/builds", read, "", s.uiBuilds},
 		{"POST", "/ui/builds", analyse, "build.start", s.uiStartBuild},
+		{"GET", "/ui/access", antipersona.PermAdmin, "", s.uiAccess},
+		{"POST", "/ui/contacts/{id}/forget", antipersona.PermAdmin, "contact.delete", s.uiForget},
 	}
 }
 
@@ -169,23 +170,11 @@ func (s *Server) uiHandle(rt uiRoute) http.Handler {
 				status = s.uiError(w, r, c, pattern, err)
 			}
 		}
-		if status == 0 {
-			status = http.StatusOK
+		action := rt.action
+		if c.noAudit || status >= 400 {
+			action = "" // a failed form changed nothing
 		}
-		d := time.Since(start)
-		s.metrics.request(pattern, status, d)
-		attrs := []any{"route", pattern, "status", status, "ms", float64(d.Microseconds()) / 1000}
-		if c.key != nil {
-			attrs = append(attrs, "key", c.key.ID, "workspace", c.key.Workspace)
-		}
-		s.logger.Debug("request", attrs...)
-		if rt.action != "" && !c.noAudit && c.key != nil && c.ws != nil && status < 400 {
-			e := antipersona.AuditEntry{Time: s.now().UTC(), Workspace: c.ws.name, KeyID: c.key.ID, Role: c.key.Role,
-				Action: rt.action, Target: c.target, Status: status, Detail: c.detail}
-			if err := c.ws.AppendAudit(context.WithoutCancel(r.Context()), e); err != nil {
-				s.logger.Error("audit log", "action", rt.action, "err", err)
-			}
-		}
+		s.record(r, pattern, &c.call, status, start, action)
 	})
 }
 
@@ -266,6 +255,9 @@ type pageData struct {
 	Content    template.HTML
 }
 
+// adminPages are the menu items only an admin sees.
+var adminPages = []struct{ path, id string }{{"/ui/access", "access"}}
+
 var navPages = []struct{ path, id string }{
 	{"/ui/", "overview"}, {"/ui/personas", "personas"}, {"/ui/segments", "segments"}, {"/ui/decisions", "decisions"},
 	{"/ui/budget", "budget"}, {"/ui/changes", "changes"}, {"/ui/audit", "audit"}, {"/ui/worksheet", "worksheet"},
@@ -289,7 +281,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, c *uiCall, statu
 		p.LoggedIn, p.KeyID, p.Workspace = true, c.key.ID, c.key.Workspace
 		p.Role = c.loc.T("role."+string(c.key.Role), nil)
 		p.CanAnalyse = c.can(antipersona.PermAnalyse)
-		for _, n := range navPages {
+		pages := navPages
+		if c.can(antipersona.PermAdmin) {
+			pages = append(pages[:len(pages):len(pages)], adminPages...)
+		}
+		for _, n := range pages {
 			cur := r.URL.Path == n.path || n.path != "/ui/" && strings.HasPrefix(r.URL.Path, n.path+"/")
 			p.Nav = append(p.Nav, navItem{Href: n.path, Label: c.loc.T("nav."+n.id, nil), Current: cur})
 		}

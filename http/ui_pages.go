@@ -227,12 +227,7 @@ func (s *Server) uiPersona(w http.ResponseWriter, r *http.Request, c *uiCall) er
 	if err != nil {
 		return err
 	}
-	p := personaPage{Card: template.HTML(buf.String()), Facts: f, Negative: f.Kind == "negative"} //nolint:gosec // the report's own output
-	for _, x := range append(append([]report.Persona(nil), v.Personas...), v.Negatives...) {
-		if x.ID == id {
-			p.Name = x.Name
-		}
-	}
+	p := personaPage{Card: template.HTML(buf.String()), Facts: f, Negative: f.Kind == "negative", Name: c.personaTitles(v)[id]} //nolint:gosec // the report's own output
 	return s.render(w, r, c, http.StatusOK, "persona", p.Name, p, 0)
 }
 
@@ -451,10 +446,36 @@ func (s *Server) uiContacts(w http.ResponseWriter, r *http.Request, c *uiCall) e
 	return s.render(w, r, c, http.StatusOK, "contacts", title, p, 0)
 }
 
+// personaTitles maps the personas of v to their titles in the reader's
+// language: a buyer persona's first name and headline, a negative
+// persona's kind and headline.
+func (c *uiCall) personaTitles(v *report.Data) map[string]string {
+	out := map[string]string{}
+	for _, x := range v.Personas {
+		out[x.ID] = x.Name
+		if x.Label != "" {
+			out[x.ID] += ": " + x.Label
+		}
+	}
+	for _, x := range v.Negatives {
+		kind := x.Label
+		if c.loc.Has("negative_kind." + x.NegativeKind) {
+			kind = c.loc.T("negative_kind."+x.NegativeKind, nil)
+		}
+		out[x.ID] = x.Name
+		if kind != "" {
+			out[x.ID] = kind + ": " + x.Name
+		}
+	}
+	return out
+}
+
 type contactPage struct {
 	*ContactView
 	PersonaNames map[string]string
 	ActionHelp   string
+	CanForget    bool
+	CSRF         string
 }
 
 func (s *Server) uiContact(w http.ResponseWriter, r *http.Request, c *uiCall) error {
@@ -468,9 +489,19 @@ func (s *Server) uiContact(w http.ResponseWriter, r *http.Request, c *uiCall) er
 	}
 	p := contactPage{ContactView: cv, PersonaNames: map[string]string{}}
 	if v, err := d.View(r.Context(), c.lang); err == nil {
-		for _, x := range append(append([]report.Persona(nil), v.Personas...), v.Negatives...) {
-			p.PersonaNames[x.ID] = x.Name
+		p.PersonaNames = c.personaTitles(v)
+		// The reasons name personas in the build's language: in lang here.
+		reasons := append([]antipersona.Reason(nil), cv.Decision.Reasons...)
+		for i, rs := range reasons {
+			if n, ok := p.PersonaNames[rs.Persona]; ok && rs.Persona != "" {
+				reasons[i].Name = n
+			}
 		}
+		cv.Decision.Reasons = reasons
+	}
+	p.CanForget = c.can(antipersona.PermAdmin)
+	if c.sess != nil {
+		p.CSRF = c.sess.csrf
 	}
 	a := string(cv.Decision.Action)
 	if c.loc.Has("action_help." + a) {
@@ -492,6 +523,7 @@ type audiencesPage struct {
 	Preview    *AudiencePreview
 	PreviewBy  []actionCount
 	Personas   []report.Persona
+	Titles     map[string]string // persona titles by id
 	AllActions []string
 	Formats    []string
 	CanAnalyse bool
@@ -529,6 +561,7 @@ func (s *Server) audiencesPage(w http.ResponseWriter, r *http.Request, c *uiCall
 	}
 	if v, err := d.View(r.Context(), c.lang); err == nil {
 		p.Personas = append(append(p.Personas, v.Personas...), v.Negatives...)
+		p.Titles = c.personaTitles(v)
 		p.Currency = v.Currency
 	} else if antipersona.ErrorCode(err) != antipersona.ENOTFOUND {
 		return err
@@ -610,21 +643,7 @@ func (s *Server) uiReexport(w http.ResponseWriter, r *http.Request, c *uiCall) e
 func (s *Server) uiDownload(w http.ResponseWriter, r *http.Request, c *uiCall) error {
 	name := r.PathValue("name")
 	c.target = name
-	removals := r.URL.Query().Get("part") == "removals"
-	f, err := c.ws.AudienceFile(r.Context(), name, removals)
-	if err != nil {
-		return err
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	http.ServeContent(w, r, f.Name, f.ModTime, rc)
-	return nil
+	return serveAudience(w, r, c.ws, name, r.URL.Query().Get("part") == "removals")
 }
 
 type buildsPage struct {
@@ -672,4 +691,47 @@ func (s *Server) uiStartBuild(w http.ResponseWriter, r *http.Request, c *uiCall)
 	c.target = strconv.FormatInt(job.ID, 10)
 	redirectDone(w, r, "/ui/builds", "build_started")
 	return nil
+}
+
+// uiForget forgets a contact everywhere (right to be forgotten), as
+// DELETE …/contacts/{id} does, once the admin has ticked the confirmation.
+func (s *Server) uiForget(w http.ResponseWriter, r *http.Request, c *uiCall) error {
+	id := r.PathValue("id")
+	c.target = id
+	if r.PostForm.Get("confirm") == "" {
+		return antipersona.Errorf(antipersona.EINVALID, "tick the confirmation to forget contact %s", id)
+	}
+	res, err := c.ws.ForgetContact(r.Context(), id, s.now())
+	if err != nil {
+		return err
+	}
+	var n int64
+	for _, k := range res.Deleted {
+		n += k
+	}
+	c.detail = strconv.FormatInt(n, 10) + " rows deleted (dashboard)"
+	redirectDone(w, r, "/ui/contacts", "forgotten")
+	return nil
+}
+
+type accessPage struct {
+	Keys  []antipersona.APIKey
+	Audit []antipersona.AuditEntry
+}
+
+// auditShown is how many audit log entries the access page shows.
+const auditShown = 100
+
+// uiAccess shows an admin the workspace's keys (never the keys
+// themselves) and the newest entries of the audit log.
+func (s *Server) uiAccess(w http.ResponseWriter, r *http.Request, c *uiCall) error {
+	ks, err := s.keys.Keys(r.Context(), c.ws.name)
+	if err != nil {
+		return err
+	}
+	es, err := c.ws.AuditEntries(r.Context(), auditShown)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, c, http.StatusOK, "access", c.loc.T("nav.access", nil), accessPage{Keys: ks, Audit: es}, 0)
 }

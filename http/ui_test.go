@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -123,18 +122,7 @@ func (d *dashRecorder) PreviewAudience(ctx context.Context, spec AudienceSpec) (
 // translations, and returns keys of every role.
 func uiServer(t *testing.T) (*Server, *dashRecorder, map[antipersona.Role]string) {
 	t.Helper()
-	ks := apikey.NewFileStore(filepath.Join(t.TempDir(), "keys.json"))
-	keys := map[antipersona.Role]string{}
-	for _, role := range antipersona.Roles {
-		key, k, err := apikey.New("shop", role, "", time.Now(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := ks.CreateKey(context.Background(), k); err != nil {
-			t.Fatal(err)
-		}
-		keys[role] = key
-	}
+	ks, keys := testKeys(t)
 	d := &dashRecorder{recorder: newRecorder(), answers: map[string]string{},
 		declared: []DeclaredPersona{{Name: "Urban women", Conditions: []NamedCondition{{Name: "young", Expr: "age < 35"}}}}}
 	s := NewServer(Options{Keys: ks, Workspaces: map[string]Workspace{"shop": d}, StrictI18n: true})
@@ -199,7 +187,7 @@ func (b *browserLike) login(key string) {
 
 // uiPages are the dashboard's pages.
 var uiPages = []string{"/ui/", "/ui/personas", "/ui/personas/pos-1", "/ui/segments", "/ui/decisions", "/ui/budget", "/ui/changes",
-	"/ui/audit", "/ui/worksheet", "/ui/contacts", "/ui/contacts?q=C", "/ui/contacts/C1", "/ui/audiences", "/ui/builds"}
+	"/ui/audit", "/ui/worksheet", "/ui/contacts", "/ui/contacts?q=C", "/ui/contacts/C1", "/ui/audiences", "/ui/builds", "/ui/access"}
 
 // TestDashboardPages renders every page in every language with strict
 // translations (a missing one fails the page with 500) and checks the
@@ -280,13 +268,13 @@ func TestDashboardTemplateIDs(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range navPages {
+	for _, n := range append(navPages, adminPages...) {
 		need["nav."+n.id] = true
 	}
 	for _, r := range antipersona.Roles {
 		need["role."+string(r)] = true
 	}
-	for _, x := range []string{"done.declared", "done.undeclared", "done.answered", "done.exported", "done.build_started",
+	for _, x := range []string{"done.forgotten", "done.declared", "done.undeclared", "done.answered", "done.exported", "done.build_started",
 		"builds.state.running", "builds.state.succeeded", "builds.state.failed", "builds.trigger.api", "builds.trigger.schedule",
 		"builds.trigger.dashboard", "ui.persona.basis.lead_time", "ui.persona.basis.behaviour", "contacts.match.id",
 		"contacts.match.email", "contacts.match.phone", "contacts.match.name"} {
@@ -442,5 +430,45 @@ func TestDashboardBuildProgress(t *testing.T) {
 			t.Fatal("the build did not end")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestDashboardAdmin: only an admin sees the access page and may forget a
+// contact, after ticking the confirmation; the forgetting is audited.
+func TestDashboardAdmin(t *testing.T) {
+	s, d, keys := uiServer(t)
+	an := &browserLike{t: t, h: s.Handler()}
+	an.login(keys[antipersona.RoleAnalyst])
+	if w := an.do("GET", "/ui/access", nil); w.Code != http.StatusForbidden {
+		t.Errorf("analyst on the access page: %d", w.Code)
+	}
+	if body := an.do("GET", "/ui/contacts/C1", nil).Body.String(); strings.Contains(body, "/forget") || strings.Contains(body, `href="/ui/access"`) {
+		t.Error("an analyst is offered the admin's forms or menu")
+	}
+	if w := an.do("POST", "/ui/contacts/C1/forget", url.Values{"csrf": {an.csrf}, "confirm": {"1"}}); w.Code != http.StatusForbidden {
+		t.Errorf("analyst forgets a contact: %d", w.Code)
+	}
+
+	ad := &browserLike{t: t, h: s.Handler()}
+	ad.login(keys[antipersona.RoleAdmin])
+	body := ad.do("GET", "/ui/access", nil).Body.String()
+	for _, role := range antipersona.Roles {
+		id, _ := apikey.ID(keys[role])
+		if !strings.Contains(body, "<code>"+id+"</code>") {
+			t.Errorf("the access page does not list key %s", id)
+		}
+		if strings.Contains(body, keys[role]) {
+			t.Errorf("the access page shows the key itself")
+		}
+	}
+	if w := ad.do("POST", "/ui/contacts/C1/forget", url.Values{"csrf": {ad.csrf}}); w.Code != http.StatusBadRequest {
+		t.Errorf("forget without the confirmation: %d", w.Code)
+	}
+	if w := ad.do("POST", "/ui/contacts/C1/forget", url.Values{"csrf": {ad.csrf}, "confirm": {"1"}}); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/ui/contacts?done=forgotten" {
+		t.Errorf("forget: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	last := d.audit[len(d.audit)-1]
+	if last.Action != "contact.delete" || last.Target != "C1" || last.Role != antipersona.RoleAdmin {
+		t.Errorf("audit entry %+v", last)
 	}
 }

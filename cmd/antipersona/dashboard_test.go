@@ -90,6 +90,7 @@ func TestDashboardBrowser(t *testing.T) {
 		{"contact", "/ui/contacts/" + contactID, map[string]int{".action-badge": 1, "main section": 4}},
 		{"audiences", "/ui/audiences", map[string]int{"form.audience": 1}},
 		{"builds", "/ui/builds", map[string]int{"main table tbody tr": 2}},
+		{"access", "/ui/access", map[string]int{"main table tbody tr": 2}},
 	}
 	rawID := regexp.MustCompile(`\b(ui|nav|login|contacts?|audiences|builds?|audit\.edit|worksheet\.edit|done|role|headline)\.[a-z_.]+\b`)
 	for _, lang := range i18n.Supported() {
@@ -145,6 +146,9 @@ func TestDashboardBrowser(t *testing.T) {
 		if n := browser.Eval[int](tab, `document.querySelectorAll(`+strconv.Quote(form)+`).length`); n != 0 {
 			t.Errorf("reader %s: %d forms %s shown", path, n, form)
 		}
+	}
+	if n := browser.Eval[int](tab, `document.querySelectorAll('nav.menu a[href="/ui/access"]').length`); n != 0 {
+		t.Error("a reader is offered the access page")
 	}
 	tab.Screenshot(shots, "dashboard-reader-audit")
 

@@ -38,24 +38,10 @@ type Tab struct {
 // Downloads go to a temporary folder of the test.
 func Open(t *testing.T, origin string, width, height int) *Tab {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(Chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancel := start(t, width, height)
 	tb := &Tab{t: t, origin: strings.TrimSuffix(origin, "/"), ctx: ctx, downloads: map[string]string{}, done: map[string]bool{},
 		downloadTo: t.TempDir()}
-	tb.cancel = func() { cancel(); cancelAlloc() }
+	tb.cancel = cancel
 	t.Cleanup(tb.Close)
 	if err := chromedp.Listen(ctx, func(ev any) {
 		tb.mu.Lock()
@@ -76,11 +62,7 @@ func Open(t *testing.T, origin string, width, height int) *Tab {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-		Source: `window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
-	}); err != nil {
-		t.Fatal(err)
-	}
+	recordViolations(t, ctx)
 	vp := []chromedp.EmulateViewportOption{}
 	if width < 600 {
 		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateScale(2))
@@ -95,6 +77,37 @@ func Open(t *testing.T, origin string, width, height int) *Tab {
 		t.Fatal(err)
 	}
 	return tb
+}
+
+// start starts headless Chromium with a window of width × height and
+// returns a context of its first tab and the function that stops it.
+func start(t *testing.T, width, height int) (context.Context, func()) {
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(Chromium),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	return ctx, func() { cancel(); cancelAlloc() }
+}
+
+// recordViolations makes every page of the tab keep the CSP violations it
+// reports in window.__cspViolations. Call it after network.Enable.
+func recordViolations(t *testing.T, ctx context.Context) {
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Close stops the browser.
