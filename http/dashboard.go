@@ -102,8 +102,13 @@ type ContactView struct {
 	Features     []NameValue
 }
 
-// NameValue is a named value, printed as it is.
-type NameValue struct{ Name, Value string }
+// NameValue is a named value of a contact: nil (missing), a float64, a
+// bool, a time.Time, a string or a []any of these; the page formats it for
+// the reader's language.
+type NameValue struct {
+	Name  string
+	Value any
+}
 
 // ScoreReason is a feature's contribution to a score (log-odds).
 type ScoreReason struct {

@@ -102,6 +102,7 @@ func uiFuncs(loc *i18n.Localizer) template.FuncMap {
 			return s
 		},
 		"isnan": math.IsNaN,
+		"value": func(v any) string { return shownValue(loc, v) },
 		"deref": func(p *float64) float64 { return *p },
 	}
 }
@@ -734,4 +735,33 @@ func (s *Server) uiAccess(w http.ResponseWriter, r *http.Request, c *uiCall) err
 		return err
 	}
 	return s.render(w, r, c, http.StatusOK, "access", c.loc.T("nav.access", nil), accessPage{Keys: ks, Audit: es}, 0)
+}
+
+// shownValue prints a contact's value for the reader: numbers with the
+// decimals they need, dates, yes and no in the language; "–" when missing.
+func shownValue(loc *i18n.Localizer, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "–"
+	case float64:
+		return loc.Value(x)
+	case int:
+		return loc.Int(x)
+	case int64:
+		return loc.Int(int(x))
+	case bool:
+		if x {
+			return loc.T("common.yes", nil)
+		}
+		return loc.T("common.no", nil)
+	case time.Time:
+		return loc.Date(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = shownValue(loc, e)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
 }

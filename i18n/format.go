@@ -75,6 +75,27 @@ func (l *Localizer) Number(v float64, decimals int) string {
 // Int formats an integer with the language's grouping ("12 345" in pl).
 func (l *Localizer) Int(n int) string { return l.f.number(float64(n), 0) }
 
+// Value formats a measured value with as many decimals as people need:
+// none for whole numbers, two from 1 in magnitude up, three significant
+// digits (trailing zeros dropped) below 1: 40, 5 220.50, 0.125, 0.5. NaN
+// prints "–".
+func (l *Localizer) Value(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return l.Number(v, 0)
+	case math.Abs(v) >= 1:
+		return l.Number(v, 2)
+	}
+	d := 2 - int(math.Floor(math.Log10(math.Abs(v))))
+	r := func(d int) float64 { p := math.Pow(10, float64(d)); return math.Round(v*p) / p }
+	for d > 0 && r(d-1) == r(d) {
+		d--
+	}
+	return l.Number(v, d)
+}
+
 func (f *format) number(v float64, decimals int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"

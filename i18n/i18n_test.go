@@ -3,6 +3,7 @@ package i18n
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -288,6 +289,23 @@ func TestReasonCodes(t *testing.T) {
 			if !l.Has("action." + string(a)) {
 				t.Errorf("%s: no action.%s", lang, a)
 			}
+		}
+	}
+}
+
+// TestValue: measured values with the decimals they need, by hand.
+func TestValue(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		v    float64
+		want string
+	}{
+		{"en", 40, "40"}, {"en", 5220.5, "5,220.50"}, {"en", 0.125, "0.125"}, {"en", 0.5, "0.5"}, {"en", -0.0333333, "-0.0333"},
+		{"pl", 5220.5, "5220,50"}, {"pl", 0.25, "0,25"}, {"vi", 1234567, "1.234.567"}, {"ka", 12345.678, "12\u00a0345,68"},
+		{"en", math.NaN(), "–"},
+	} {
+		if got := MustNew(c.lang).Value(c.v); got != c.want {
+			t.Errorf("%s Value(%v) = %q, want %q", c.lang, c.v, got, c.want)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/antipersona/antipersona/i18n"
@@ -43,7 +42,7 @@ func condition(loc *i18n.Localizer, c Condition) string {
 	value := func() string {
 		switch v := c.Value.(type) {
 		case float64:
-			return number(loc, v)
+			return loc.Value(v)
 		case int:
 			return loc.Int(v)
 		case []any:
@@ -76,22 +75,4 @@ func condition(loc *i18n.Localizer, c Condition) string {
 		return loc.T("headline.eq", attr)
 	}
 	return c.Attribute + " " + c.Op + " " + value()
-}
-
-// number prints v as persona.FormatValue does, for the language: whole
-// numbers without decimals, others with two decimals, or with three
-// significant digits (trailing zeros dropped) below 1 in magnitude.
-func number(loc *i18n.Localizer, v float64) string {
-	switch {
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return loc.Number(v, 0)
-	case math.Abs(v) >= 1:
-		return loc.Number(v, 2)
-	}
-	d := 2 - int(math.Floor(math.Log10(math.Abs(v))))
-	r := func(d int) float64 { p := math.Pow(10, float64(d)); return math.Round(v*p) / p }
-	for d > 0 && r(d-1) == r(d) {
-		d--
-	}
-	return loc.Number(v, d)
 }

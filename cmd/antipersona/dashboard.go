@@ -16,7 +16,6 @@ import (
 	"github.com/antipersona/antipersona"
 	"github.com/antipersona/antipersona/config"
 	aphttp "github.com/antipersona/antipersona/http"
-	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/report"
 	"github.com/antipersona/antipersona/segments"
 )
@@ -25,19 +24,22 @@ import (
 // commands' own functions, typed for the pages.
 
 // View returns the report data of the last build in lang, made once per
-// build and language and kept until something it shows changes.
+// build and language and kept until something it shows changes (a build
+// made elsewhere, on a shared PostgreSQL database, included).
 func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, error) {
 	w.viewMu.Lock()
 	defer w.viewMu.Unlock()
-	if d, ok := w.views[lang]; ok {
+	bid, err := w.s.LastDecisionBuild(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	if bid == 0 {
+		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no build yet: run 'antipersona build'")
+	}
+	if d, ok := w.views[lang]; ok && d.BuildID == bid {
 		return d, nil
 	}
 	cfg := w.config()
-	if bid, err := w.s.LastDecisionBuild(ctx, 0); err != nil {
-		return nil, err
-	} else if bid == 0 {
-		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no build yet: run 'antipersona build'")
-	}
 	v, err := w.m.loadViews(ctx, cfg, w.s)
 	if err != nil {
 		return nil, err
@@ -187,10 +189,10 @@ func (w *workspaceAPI) Explain(ctx context.Context, id string) (*aphttp.ContactV
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		cv.Segments = append(cv.Segments, aphttp.NameValue{Name: k, Value: shownValue(e.Segments[k])})
+		cv.Segments = append(cv.Segments, aphttp.NameValue{Name: k, Value: pageValue(e.Segments[k])})
 	}
 	if e.Cluster != nil {
-		cv.Cluster = shownValue(e.Cluster)
+		cv.Cluster = fmt.Sprint(pageValue(e.Cluster))
 	}
 	if e.Score != nil {
 		p := e.Score.Probability
@@ -200,34 +202,41 @@ func (w *workspaceAPI) Explain(ctx context.Context, id string) (*aphttp.ContactV
 		}
 	}
 	for _, f := range e.Features {
-		cv.Features = append(cv.Features, aphttp.NameValue{Name: f.Name, Value: shownValue(f.Value)})
+		cv.Features = append(cv.Features, aphttp.NameValue{Name: f.Name, Value: pageValue(f.Value)})
 	}
 	return cv, nil
 }
 
-// shownValue prints a feature or segment value for people: "–" for
-// missing, numbers with at most four significant decimals.
-func shownValue(v any) string {
+// pageValue turns a store's value into one the dashboard formats: numbers
+// as float64 (NaN as missing), dates as time.Time in UTC.
+func pageValue(v any) any {
 	switch x := v.(type) {
-	case nil:
-		return "–"
 	case float64:
 		if math.IsNaN(x) {
-			return "–"
+			return nil
 		}
-		return persona.FormatValue(x)
 	case float32:
-		return persona.FormatValue(float64(x))
+		return float64(x)
+	case int:
+		return float64(x)
+	case int32:
+		return float64(x)
+	case int64:
+		return float64(x)
 	case time.Time:
-		return x.UTC().Format(time.DateOnly)
-	case []any:
-		s := make([]string, len(x))
-		for i, e := range x {
-			s[i] = shownValue(e)
+		return x.UTC()
+	case string:
+		if t, err := time.Parse(time.RFC3339, x); err == nil {
+			return t.UTC()
 		}
-		return strings.Join(s, ", ")
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = pageValue(e)
+		}
+		return out
 	}
-	return fmt.Sprint(v)
+	return v
 }
 
 // Declared returns the declared personas of the configuration.

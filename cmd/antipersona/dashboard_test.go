@@ -66,6 +66,16 @@ func TestDashboardBrowser(t *testing.T) {
 	if got := browser.Eval[string](tab, `document.activeElement.id`); got != "main" {
 		t.Errorf("the skip link moves the focus to %q, want main", got)
 	}
+	// A menu item and a language, reached by focus and followed with Enter.
+	tab.Do(chromedp.Focus(chromedp.CSS(`nav.menu a[href="/ui/budget"]`)))
+	if status := tab.Load(chromedp.KeyEvent("\r")); status != 200 || browser.Eval[string](tab, `location.pathname`) != "/ui/budget" {
+		t.Errorf("Enter on the Budget menu item: status %d, at %s", status, browser.Eval[string](tab, `location.pathname`))
+	}
+	tab.Do(chromedp.Focus(chromedp.CSS(`nav.langs a[hreflang="pl"]`)))
+	tab.Load(chromedp.KeyEvent("\r"))
+	if lang := browser.Eval[string](tab, `document.documentElement.lang + ' ' + location.pathname`); lang != "pl /ui/budget" {
+		t.Errorf("the language switcher leads to %q, want the same page in Polish", lang)
+	}
 
 	// The ids a page links to: the first buyer persona and a contact.
 	tab.Get("/ui/personas")
@@ -94,7 +104,7 @@ func TestDashboardBrowser(t *testing.T) {
 	}
 	rawID := regexp.MustCompile(`\b(ui|nav|login|contacts?|audiences|builds?|audit\.edit|worksheet\.edit|done|role|headline)\.[a-z_.]+\b`)
 	for _, lang := range i18n.Supported() {
-		tab.Get("/ui/lang/" + lang + "?back=/ui/")
+		tab.Load(chromedp.Click(chromedp.CSS(`nav.langs a[hreflang="` + lang + `"]`)))
 		for _, p := range pages {
 			what := lang + " " + p.name
 			if status := tab.Get(p.path); status != 200 {
