@@ -186,18 +186,16 @@ func (s *Server) uiPersonas(w http.ResponseWriter, r *http.Request, c *uiCall) e
 	if v == nil {
 		return err
 	}
+	cards, err := report.Cards(v, c.lang)
+	if err != nil {
+		return err
+	}
 	var p personasPage
-	for _, list := range []struct {
-		ps  []report.Persona
-		out *[]personaLink
-	}{{v.Personas, &p.Positives}, {v.Negatives, &p.Negatives}} {
-		for _, x := range list.ps {
-			var buf bytes.Buffer
-			if err := report.Card(&buf, v, c.lang, x.ID); err != nil {
-				return err
-			}
-			*list.out = append(*list.out, personaLink{ID: x.ID, Card: template.HTML(buf.String())}) //nolint:gosec // the report's own output
-		}
+	for _, x := range v.Personas {
+		p.Positives = append(p.Positives, personaLink{ID: x.ID, Card: template.HTML(cards[x.ID])}) //nolint:gosec // the report's own output
+	}
+	for _, x := range v.Negatives {
+		p.Negatives = append(p.Negatives, personaLink{ID: x.ID, Card: template.HTML(cards[x.ID])}) //nolint:gosec // the report's own output
 	}
 	return s.render(w, r, c, http.StatusOK, "personas", title, p, 0)
 }
@@ -216,8 +214,12 @@ func (s *Server) uiPersona(w http.ResponseWriter, r *http.Request, c *uiCall) er
 		return err
 	}
 	id := r.PathValue("id")
-	var buf bytes.Buffer
-	if err := report.Card(&buf, v, c.lang, id); err != nil {
+	cards, err := report.Cards(v, c.lang)
+	if err != nil {
+		return err
+	}
+	card, ok := cards[id]
+	if !ok {
 		return antipersona.Errorf(antipersona.ENOTFOUND, "no persona %q in the last build", id)
 	}
 	d, err := c.dashboard()
@@ -228,7 +230,7 @@ func (s *Server) uiPersona(w http.ResponseWriter, r *http.Request, c *uiCall) er
 	if err != nil {
 		return err
 	}
-	p := personaPage{Card: template.HTML(buf.String()), Facts: f, Negative: f.Kind == "negative", Name: c.personaTitles(v)[id]} //nolint:gosec // the report's own output
+	p := personaPage{Card: template.HTML(card), Facts: f, Negative: f.Kind == "negative", Name: c.personaTitles(v)[id]} //nolint:gosec // the report's own output
 	return s.render(w, r, c, http.StatusOK, "persona", p.Name, p, 0)
 }
 

@@ -138,43 +138,35 @@ func Sections(w io.Writer, d *Data, lang string, ids ...string) error {
 	return err
 }
 
-// Card renders the card of the persona or negative persona with id of d
-// in lang: the <article> element the report shows. It returns an error
-// naming the id when d has no such persona; other errors are those of
-// Render.
-func Card(w io.Writer, d *Data, lang, id string) error {
+// Cards renders the card of every persona and negative persona of d in
+// lang (the <article> elements the report shows), by persona id. Errors
+// are those of Render.
+func Cards(d *Data, lang string) (map[string]string, error) {
 	if d == nil {
-		return errors.New("render persona card: no data")
+		return nil, errors.New("render persona cards: no data")
 	}
 	loc, err := i18n.New(lang)
 	if err != nil {
-		return fmt.Errorf("render persona card: %w", err)
+		return nil, fmt.Errorf("render persona cards: %w", err)
 	}
 	tmpl, err := bind(loc)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b := &builder{d: d, l: loc}
-	var c *card
-	for i, p := range append(append([]Persona(nil), d.Personas...), d.Negatives...) {
-		if p.ID == id {
-			x := b.card(p, i >= len(d.Personas))
-			c = &x
-			break
-		}
-	}
-	if c == nil {
-		return fmt.Errorf("render persona card: no persona %q", id)
-	}
+	out := make(map[string]string, len(d.Personas)+len(d.Negatives))
 	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, "card", c); err != nil {
-		return fmt.Errorf("render persona card: %w", err)
+	for i, p := range append(append([]Persona(nil), d.Personas...), d.Negatives...) {
+		buf.Reset()
+		if err := tmpl.ExecuteTemplate(&buf, "card", b.card(p, i >= len(d.Personas))); err != nil {
+			return nil, fmt.Errorf("render persona card %s: %w", p.ID, err)
+		}
+		out[p.ID] = buf.String()
 	}
 	if err := loc.Err(); err != nil {
-		return fmt.Errorf("render persona card: %w", err)
+		return nil, fmt.Errorf("render persona cards: %w", err)
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return out, nil
 }
 
 // builder turns Data into the view the template prints.

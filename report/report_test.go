@@ -257,3 +257,37 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 }
+
+// TestSectionsAndCards: the sections and cards the dashboard shows are
+// exactly those of the report, and an unknown section is an error.
+func TestSectionsAndCards(t *testing.T) {
+	for _, lang := range i18n.Supported() {
+		full := renderString(t, fixture(), lang)
+		for _, id := range SectionIDs() {
+			var buf bytes.Buffer
+			if err := Sections(&buf, fixture(), lang, id); err != nil {
+				t.Fatal(err)
+			}
+			s := buf.String()
+			if !strings.HasPrefix(s, `<section id="`+id+`"`) || !strings.Contains(full, s) {
+				t.Errorf("%s: section %s is not the report's own", lang, id)
+			}
+		}
+		cards, err := Cards(fixture(), lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := fixture()
+		if len(cards) != len(f.Personas)+len(f.Negatives) {
+			t.Errorf("%s: %d cards, want %d", lang, len(cards), len(f.Personas)+len(f.Negatives))
+		}
+		for id, c := range cards {
+			if !strings.Contains(full, c) || !strings.Contains(c, `data-persona="`+id+`"`) {
+				t.Errorf("%s: card %s is not the report's own", lang, id)
+			}
+		}
+	}
+	if err := Sections(io.Discard, fixture(), "en", "nope"); err == nil {
+		t.Error("an unknown section renders")
+	}
+}

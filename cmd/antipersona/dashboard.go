@@ -25,7 +25,8 @@ import (
 
 // View returns the report data of the last build in lang, made once per
 // build and language and kept until something it shows changes (a build
-// made elsewhere, on a shared PostgreSQL database, included).
+// made elsewhere, on a shared PostgreSQL database, included). What does
+// not depend on the language is computed once for all of them.
 func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, error) {
 	w.viewMu.Lock()
 	defer w.viewMu.Unlock()
@@ -40,11 +41,13 @@ func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, err
 		return d, nil
 	}
 	cfg := w.config()
-	v, err := w.m.loadViews(ctx, cfg, w.s)
-	if err != nil {
-		return nil, err
+	if w.base == nil || w.base.decisions.Build.ID != bid {
+		if w.base, err = w.m.loadViews(ctx, cfg, w.s); err != nil {
+			return nil, err
+		}
+		w.views = nil
 	}
-	d, err := w.m.reportData(ctx, cfg, w.s, v, lang)
+	d, err := w.m.reportData(ctx, cfg, w.s, w.base, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -56,11 +59,11 @@ func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, err
 	return d, nil
 }
 
-// forgetViews drops the dashboard's views: the next page computes them
-// again.
+// forgetViews drops the dashboard's views and contact index: the next
+// page computes them again.
 func (w *workspaceAPI) forgetViews() {
 	w.viewMu.Lock()
-	w.views = nil
+	w.views, w.base, w.contacts = nil, nil, nil
 	w.viewMu.Unlock()
 }
 
@@ -92,10 +95,67 @@ func (w *workspaceAPI) PersonaFacts(ctx context.Context, id string) (*aphttp.Per
 	return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no persona %q in the last build", id)
 }
 
+// contactIndex is the last build's contacts, searchable in memory. It
+// holds personal data (e-mail, phone, names) in the server's memory only;
+// forgetting a contact drops the index.
+type contactIndex struct {
+	build int64
+	rows  []indexedContact
+}
+
+type indexedContact struct {
+	hit                    aphttp.ContactHit
+	id, email, phone, name string // lowercased; phone as its digits
+}
+
+// digitsOf keeps the digits of s.
+func digitsOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// contactsOf returns the index of build bid, made once.
+func (w *workspaceAPI) contactsOf(ctx context.Context, bid int64) (*contactIndex, error) {
+	w.viewMu.Lock()
+	defer w.viewMu.Unlock()
+	if w.contacts != nil && w.contacts.build == bid {
+		return w.contacts, nil
+	}
+	ix := &contactIndex{build: bid}
+	at := map[string]int{}
+	err := w.s.Decisions(ctx, bid, func(r antipersona.ContactSnapshot) error {
+		at[r.ContactID] = len(ix.rows)
+		ix.rows = append(ix.rows, indexedContact{id: strings.ToLower(r.ContactID),
+			hit: aphttp.ContactHit{ContactID: r.ContactID, Action: string(r.Action), ExpectedValue: r.ExpectedValue}})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = w.s.ContactIdentifiers(ctx, func(id string, ids antipersona.Identifiers) error {
+		if i, ok := at[id]; ok {
+			c := &ix.rows[i]
+			c.email, c.phone = strings.ToLower(ids.Email), digitsOf(ids.Phone)
+			c.name = strings.ToLower(strings.TrimSpace(ids.FirstName + " " + ids.LastName))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(ix.rows, func(i, j int) bool { return ix.rows[i].hit.ContactID < ix.rows[j].hit.ContactID })
+	w.contacts = ix
+	return ix, nil
+}
+
 // FindContacts searches the contacts of the last build by id, then by
-// e-mail, phone and name. It reads every decision of the build and, when
-// the ids do not fill the list, every contact's identifiers: linear in
-// the contacts.
+// e-mail, phone (four digits at least) and name. The first search after a
+// build reads every contact's decision and identifiers; later ones scan
+// the index in memory.
 func (w *workspaceAPI) FindContacts(ctx context.Context, query string, limit int) ([]aphttp.ContactHit, error) {
 	bid, err := w.s.LastDecisionBuild(ctx, 0)
 	if err != nil {
@@ -104,66 +164,36 @@ func (w *workspaceAPI) FindContacts(ctx context.Context, query string, limit int
 	if bid == 0 {
 		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no build yet: run 'antipersona build'")
 	}
-	q := strings.ToLower(strings.TrimSpace(query))
-	all := map[string]aphttp.ContactHit{}
-	var hits []aphttp.ContactHit
-	err = w.s.Decisions(ctx, bid, func(r antipersona.ContactSnapshot) error {
-		h := aphttp.ContactHit{ContactID: r.ContactID, Action: string(r.Action), ExpectedValue: r.ExpectedValue, Match: "id"}
-		all[r.ContactID] = h
-		if strings.Contains(strings.ToLower(r.ContactID), q) {
-			hits = append(hits, h)
-		}
-		return nil
-	})
+	ix, err := w.contactsOf(ctx, bid)
 	if err != nil {
 		return nil, err
 	}
-	if q != "" && len(hits) < limit {
-		found := map[string]bool{}
-		for _, h := range hits {
-			found[h.ContactID] = true
+	q := strings.ToLower(strings.TrimSpace(query))
+	digits := digitsOf(q)
+	var byID, other []aphttp.ContactHit
+	for _, c := range ix.rows {
+		h := c.hit
+		switch {
+		case strings.Contains(c.id, q):
+			h.Match = "id"
+			if len(byID) < limit {
+				byID = append(byID, h)
+			}
+			continue
+		case q == "" || len(other) >= limit:
+			continue
+		case c.email != "" && strings.Contains(c.email, q):
+			h.Match = "email"
+		case len(digits) >= 4 && c.phone != "" && strings.Contains(c.phone, digits):
+			h.Match = "phone"
+		case c.name != "" && strings.Contains(c.name, q):
+			h.Match = "name"
+		default:
+			continue
 		}
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, q)
-		err = w.s.ContactIdentifiers(ctx, func(id string, ids antipersona.Identifiers) error {
-			h, ok := all[id]
-			if !ok || found[id] {
-				return nil
-			}
-			name := strings.ToLower(strings.TrimSpace(ids.FirstName + " " + ids.LastName))
-			switch {
-			case ids.Email != "" && strings.Contains(strings.ToLower(ids.Email), q):
-				h.Match = "email"
-			case len(digits) >= 4 && ids.Phone != "" && strings.Contains(strings.Map(func(r rune) rune {
-				if r >= '0' && r <= '9' {
-					return r
-				}
-				return -1
-			}, ids.Phone), digits):
-				h.Match = "phone"
-			case name != "" && strings.Contains(name, q):
-				h.Match = "name"
-			default:
-				return nil
-			}
-			found[id] = true
-			hits = append(hits, h)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+		other = append(other, h)
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if (hits[i].Match == "id") != (hits[j].Match == "id") {
-			return hits[i].Match == "id"
-		}
-		return hits[i].ContactID < hits[j].ContactID
-	})
+	hits := append(byID, other...)
 	if len(hits) > limit {
 		hits = hits[:limit]
 	}

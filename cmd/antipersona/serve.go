@@ -299,6 +299,12 @@ type workspaceAPI struct {
 	// made on first use and cleared by anything that changes them.
 	viewMu sync.Mutex
 	views  map[string]*report.Data
+	// base is what every language's view is made from (decisions, budget,
+	// changes, audits, worksheet), for one build.
+	base *buildViews
+	// contacts is the last build's contacts, searchable (ids, actions and,
+	// lowercased, e-mail, phone digits and name), made on the first search.
+	contacts *contactIndex
 
 	modelMu sync.Mutex
 	model   *storedModel // nil until scored; reset by each build
@@ -705,6 +711,10 @@ func (w *workspaceAPI) Build(ctx context.Context, asOf string) (any, error) {
 		return nil, err
 	}
 	w.warm(ctx)
+	// The dashboard's first page after a build is ready too.
+	if _, err := w.View(ctx, w.config().Locale); err != nil {
+		w.m.logger.Warn("dashboard views not made", "err", err)
+	}
 	return sum, nil
 }
 

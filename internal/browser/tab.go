@@ -63,12 +63,10 @@ func Open(t *testing.T, origin string, width, height int) *Tab {
 		t.Fatal(err)
 	}
 	recordViolations(t, ctx)
-	vp := []chromedp.EmulateViewportOption{}
 	if width < 600 {
-		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateScale(2))
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height), vp...)); err != nil {
-		t.Fatal(err)
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
+			t.Fatal(err)
+		}
 	}
 	events := true
 	if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
