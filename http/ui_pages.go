@@ -502,6 +502,16 @@ func (s *Server) uiContact(w http.ResponseWriter, r *http.Request, c *uiCall) er
 		}
 		cv.Decision.Reasons = reasons
 	}
+	// Segment names the catalogs know are shown in the language.
+	segs := append([]NameValue(nil), cv.Segments...)
+	for i, sv := range segs {
+		str, ok := sv.Value.(string)
+		prefix := map[string]string{"rfm_segment": "rfm_segment.", "lifecycle": "lifecycle."}[sv.Name]
+		if ok && prefix != "" && c.loc.Has(prefix+report.Slug(str)) {
+			segs[i].Value = c.loc.T(prefix+report.Slug(str), nil)
+		}
+	}
+	cv.Segments = segs
 	p.CanForget = c.can(antipersona.PermAdmin)
 	if c.sess != nil {
 		p.CSRF = c.sess.csrf

@@ -231,8 +231,21 @@ type WorksheetAnswer struct {
 	// other text prints as it is.
 	Question string
 	// DataAnswer and TeamAnswer are free text shown as they are; an empty
-	// TeamAnswer prints "no answer yet".
+	// TeamAnswer prints "no answer yet". When DataAnswer is empty and Group
+	// is set, the report writes the data's answer from Group in its
+	// language.
 	DataAnswer, TeamAnswer string
+	Group                  *WorksheetGroup
 	Contacts               int
 	Share                  float64 // of all contacts, [0, 1]
+}
+
+// WorksheetGroup is the group in which the contacts of a worksheet
+// question are most over-represented: its conditions, its size
+// (contacts), and the share of its members who answer the question (Rate)
+// against that share among everyone (BaseRate), ratios in [0, 1].
+type WorksheetGroup struct {
+	Conditions     []Condition
+	Size           int
+	Rate, BaseRate float64
 }

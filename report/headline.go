@@ -28,14 +28,11 @@ func Headline(lang string, conds []Condition) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	parts := make([]string, 0, len(conds))
-	for _, c := range conds {
-		parts = append(parts, condition(loc, c))
-	}
+	h := (&builder{l: loc}).headline(conds)
 	if err := loc.Err(); err != nil {
 		return "", err
 	}
-	return strings.Join(parts, ", "), nil
+	return h, nil
 }
 
 func condition(loc *i18n.Localizer, c Condition) string {

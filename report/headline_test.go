@@ -1,7 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"errors"
+	"html"
+	"strings"
 	"testing"
 
 	"github.com/antipersona/antipersona/i18n"
@@ -39,5 +42,25 @@ func TestHeadline(t *testing.T) {
 	var ue *i18n.UnsupportedError
 	if _, err := Headline("de", conds); !errors.As(err, &ue) {
 		t.Errorf("de: err = %v, want *i18n.UnsupportedError", err)
+	}
+}
+
+// TestWorksheetGroup: the data's answer to a worksheet question is written
+// in the report's language from its group (by hand from the catalogs).
+func TestWorksheetGroup(t *testing.T) {
+	d := &Data{Worksheet: []WorksheetAnswer{{Question: "effort", Contacts: 90, Share: 0.07,
+		Group: &WorksheetGroup{Conditions: []Condition{{Attribute: "lead_source", Op: "=", Value: "marketplace"}}, Size: 38, Rate: 0.89, BaseRate: 0.13}}}}
+	want := map[string]string{
+		"en": "lead_source: marketplace: 89.0% of them against 13.0% of everyone (38 contacts)",
+		"pl": "lead_source: marketplace: 89,0% z nich wobec 13,0% wszystkich (38 kontaktów)",
+	}
+	for lang, w := range want {
+		var buf bytes.Buffer
+		if err := Sections(&buf, d, lang, "worksheet"); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(html.UnescapeString(buf.String()), w) {
+			t.Errorf("%s: no %q in\n%s", lang, w, buf.String())
+		}
 	}
 }

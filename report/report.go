@@ -303,12 +303,21 @@ func (b *builder) reason(code string) string {
 
 var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
 
-// slug turns a segment name such as "Can't lose them" into its catalog
-// key "cant_lose_them".
-func slug(s string) string {
+// Slug turns a segment, lifecycle or tag name as the data holds it ("Can't
+// lose them") into the code its catalog ids use ("cant_lose_them").
+func Slug(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = strings.NewReplacer("'", "", "’", "").Replace(s)
 	return strings.Trim(nonAlnum.ReplaceAllString(s, "_"), "_")
+}
+
+// headline writes conditions in the report's language (see Headline).
+func (b *builder) headline(conds []Condition) string {
+	parts := make([]string, 0, len(conds))
+	for _, c := range conds {
+		parts = append(parts, condition(b.l, c))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (b *builder) money(v float64) string { return b.l.Money(v, b.d.Currency) }
@@ -380,6 +389,10 @@ func (b *builder) view() *view {
 			Question:   b.code("worksheet.q.", w.Question),
 			DataAnswer: w.DataAnswer, TeamAnswer: w.TeamAnswer,
 			Contacts: b.count(w.Contacts), Share: b.pct(w.Share),
+		}
+		if r.DataAnswer == "" && w.Group != nil {
+			r.DataAnswer = b.t("worksheet.data_answer", "Group", b.headline(w.Group.Conditions), "Rate", b.pct(w.Group.Rate),
+				"Base", b.pct(w.Group.BaseRate), "Contacts", b.count(w.Group.Size))
 		}
 		if strings.TrimSpace(w.TeamAnswer) == "" {
 			r.TeamAnswer, r.NoTeamAnswer = b.t("worksheet.no_team_answer"), true
@@ -501,8 +514,8 @@ func (b *builder) rfm() template.HTML {
 				grid[i][j] = cell{Empty: true, Lines: []string{"–"}}
 				continue
 			}
-			seg := b.code("rfm_segment.", slug(c.Segment))
-			if seg == slug(c.Segment) {
+			seg := b.code("rfm_segment.", Slug(c.Segment))
+			if seg == Slug(c.Segment) {
 				seg = c.Segment
 			}
 			w := 0.0
@@ -529,11 +542,11 @@ func (b *builder) segments() *segmentsView {
 		name := s.Name
 		switch s.Kind {
 		case "rfm":
-			if t := b.code("rfm_segment.", slug(s.Name)); t != slug(s.Name) {
+			if t := b.code("rfm_segment.", Slug(s.Name)); t != Slug(s.Name) {
 				name = t
 			}
 		case "lifecycle", "tag":
-			if t := b.code(s.Kind+".", slug(s.Name)); t != slug(s.Name) {
+			if t := b.code(s.Kind+".", Slug(s.Name)); t != Slug(s.Name) {
 				name = t
 			}
 		}

@@ -242,8 +242,8 @@ func TestRenderErrors(t *testing.T) {
 
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{"Can't lose them": "cant_lose_them", "Potential loyalist": "potential_loyalist", " At risk ": "at_risk", "About to sleep": "about_to_sleep"} {
-		if got := slug(in); got != want {
-			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

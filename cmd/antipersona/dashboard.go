@@ -80,9 +80,7 @@ func (w *workspaceAPI) PersonaFacts(ctx context.Context, id string) (*aphttp.Per
 		f := &aphttp.PersonaFacts{ID: p.ID, Kind: p.Kind, NegativeKind: p.NegativeKind, Basis: p.Basis, Size: p.Size,
 			TargetRate: p.TargetRate, TargetLow: p.TargetLow, TargetHigh: p.TargetHigh, BaseRate: p.BaseRate, Lift: p.Lift,
 			Coverage: p.Coverage, PValue: p.PValue, PAdjusted: p.PAdjusted, RevenueShare: math.NaN(), ProfitShare: math.NaN()}
-		for _, c := range p.Conditions {
-			f.Conditions = append(f.Conditions, report.Condition{Attribute: c.Attribute, Op: c.Op, Value: c.Value})
-		}
+		f.Conditions = reportConditions(p.Conditions)
 		if p.Card != nil {
 			f.RevenueShare, f.ProfitShare = p.Card.RevenueShare, p.Card.ProfitShare
 			for _, t := range p.Card.Traits {

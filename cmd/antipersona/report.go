@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/antipersona/antipersona/i18n"
 	"github.com/antipersona/antipersona/persona"
 	"github.com/antipersona/antipersona/report"
+	"github.com/antipersona/antipersona/subgroup"
 )
 
 func (m *Main) reportCommand() *cobra.Command {
@@ -159,6 +161,7 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 	// shown maps a persona's stored name (in the build's language) to its
 	// name and headline in lang, for the budget and the drift.
 	shown := map[string]string{}
+	shownByID := map[string]string{} // the same by persona id
 	loc, err := i18n.New(lang)
 	if err != nil {
 		return nil, err
@@ -186,6 +189,7 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 			rp.Name, rp.Label = name, headline
 			shown[p.Name] = name + ": " + headline
 		}
+		shownByID[p.ID] = shown[p.Name]
 		if p.Card != nil {
 			for _, t := range p.Card.Traits {
 				rp.Traits = append(rp.Traits, report.Trait{Label: t.Condition, Lift: t.Lift})
@@ -267,10 +271,8 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 	// Changes since the previous build.
 	if v.changes != nil {
 		d.Changes = reportChanges(v.changes)
-		for i, dr := range d.Changes.Drift {
-			if n, ok := shown[dr.Name]; ok {
-				d.Changes.Drift[i].Name = n
-			}
+		if err := localDrift(ctx, s, v.changes, d.Changes, shownByID, loc); err != nil {
+			return nil, err
 		}
 	}
 
@@ -307,7 +309,7 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 		a := report.WorksheetAnswer{Question: q.ID, Contacts: q.Contacts, Share: q.Share, TeamAnswer: team[q.ID]}
 		if len(q.Groups) > 0 {
 			g := q.Groups[0]
-			a.DataAnswer = fmt.Sprintf("%s: %.0f%% against %.0f%% of everyone (%d contacts)", g.Description, 100*g.Rate, 100*g.BaseRate, g.Size)
+			a.Group = &report.WorksheetGroup{Conditions: reportConditions(g.Conditions), Size: g.Size, Rate: g.Rate, BaseRate: g.BaseRate}
 		}
 		d.Worksheet = append(d.Worksheet, a)
 	}
@@ -319,11 +321,7 @@ func (m *Main) reportData(ctx context.Context, cfg config.Config, s store, v *bu
 // (locale), another first name of the language otherwise, unique among
 // those taken; the headline is its conditions in words of lang.
 func personaTitle(p persona.Persona, lang, locale string, taken map[string]bool) (name, headline string, err error) {
-	conds := make([]report.Condition, len(p.Conditions))
-	for i, c := range p.Conditions {
-		conds[i] = report.Condition{Attribute: c.Attribute, Op: c.Op, Value: c.Value}
-	}
-	if headline, err = report.Headline(lang, conds); err != nil {
+	if headline, err = report.Headline(lang, reportConditions(p.Conditions)); err != nil {
 		return "", "", err
 	}
 	if p.Card == nil {
@@ -335,6 +333,65 @@ func personaTitle(p persona.Persona, lang, locale string, taken map[string]bool)
 	}
 	taken[name] = true
 	return name, headline, nil
+}
+
+// localDrift names the personas of the drift in the report's language:
+// one still in the last build by its title there (byID), one gone by its
+// kind and conditions as the earlier build found them.
+func localDrift(ctx context.Context, s store, ch *decide.Changes, rc *report.Changes, byID map[string]string, loc *i18n.Localizer) error {
+	type snapPersona struct {
+		ID           string               `json:"id"`
+		Kind         string               `json:"kind"`
+		NegativeKind string               `json:"negative_kind"`
+		Conditions   []subgroup.Condition `json:"conditions"`
+	}
+	var old map[string]snapPersona
+	for i, dr := range ch.Drift {
+		if n, ok := byID[dr.ToID]; ok && dr.ToID != "" {
+			rc.Drift[i].Name = n
+			continue
+		}
+		if dr.FromID == "" {
+			continue
+		}
+		if old == nil {
+			docs, err := s.PersonaSnapshot(ctx, ch.From.ID)
+			if err != nil {
+				return err
+			}
+			old = map[string]snapPersona{}
+			for _, doc := range docs {
+				var p snapPersona
+				if err := json.Unmarshal(doc, &p); err != nil {
+					return fmt.Errorf("persona of build #%d: %w", ch.From.ID, err)
+				}
+				old[p.ID] = p
+			}
+		}
+		p, ok := old[dr.FromID]
+		if !ok {
+			continue
+		}
+		conds := p.Conditions
+		h, err := report.Headline(loc.Lang(), reportConditions(conds))
+		if err != nil {
+			return err
+		}
+		if p.Kind == "negative" && loc.Has("negative_kind."+p.NegativeKind) {
+			h = loc.T("negative_kind."+p.NegativeKind, nil) + ": " + h
+		}
+		rc.Drift[i].Name = h
+	}
+	return nil
+}
+
+// reportConditions converts a persona's or group's conditions.
+func reportConditions(cs []subgroup.Condition) []report.Condition {
+	out := make([]report.Condition, len(cs))
+	for i, c := range cs {
+		out[i] = report.Condition{Attribute: c.Attribute, Op: c.Op, Value: c.Value}
+	}
+	return out
 }
 
 // reportChanges turns the changes between builds into the report's form.
