@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/audit"
 	"github.com/antipersona/antipersona/config"
 	aphttp "github.com/antipersona/antipersona/http"
 	"github.com/antipersona/antipersona/report"
@@ -41,11 +42,21 @@ func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, err
 		return d, nil
 	}
 	cfg := w.config()
-	if w.base == nil || w.base.decisions.Build.ID != bid {
+	switch {
+	case w.base == nil || w.base.decisions.Build.ID != bid:
 		if w.base, err = w.m.loadViews(ctx, cfg, w.s); err != nil {
 			return nil, err
 		}
-		w.views = nil
+		w.views, w.staleAudits = nil, false
+	case w.staleAudits:
+		// The declared personas changed: only their audits are made again.
+		var audits []audit.Report
+		if len(cfg.Declared) > 0 {
+			if audits, err = runAudits(ctx, w.s, cfg.Declared, auditOptions(cfg)); err != nil {
+				return nil, err
+			}
+		}
+		w.base.audits, w.staleAudits = audits, false
 	}
 	d, err := w.m.reportData(ctx, cfg, w.s, w.base, lang)
 	if err != nil {
@@ -64,6 +75,16 @@ func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, err
 func (w *workspaceAPI) forgetViews() {
 	w.viewMu.Lock()
 	w.views, w.base, w.contacts = nil, nil, nil
+	w.viewMu.Unlock()
+}
+
+// forgetPages drops the views of each language, keeping what they are made
+// from; with audits the audits of the declared personas are made again
+// too.
+func (w *workspaceAPI) forgetPages(audits bool) {
+	w.viewMu.Lock()
+	w.views = nil
+	w.staleAudits = w.staleAudits || audits
 	w.viewMu.Unlock()
 }
 
@@ -358,7 +379,7 @@ func (w *workspaceAPI) editDeclared(change func([]config.DeclaredPersona) ([]con
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	w.cfg.Declared = list
-	w.forgetViews()
+	w.forgetPages(true)
 	return nil
 }
 
@@ -383,7 +404,7 @@ func (w *workspaceAPI) SetTeamAnswer(ctx context.Context, question, text string)
 	if err := w.s.SetMeta(ctx, teamAnswersKey, string(js)); err != nil {
 		return err
 	}
-	w.forgetViews()
+	w.forgetPages(false)
 	return nil
 }
 

@@ -302,6 +302,8 @@ type workspaceAPI struct {
 	// base is what every language's view is made from (decisions, budget,
 	// changes, audits, worksheet), for one build.
 	base *buildViews
+	// staleAudits says base's audits are of declared personas since changed.
+	staleAudits bool
 	// contacts is the last build's contacts, searchable (ids, actions and,
 	// lowercased, e-mail, phone digits and name), made on the first search.
 	contacts *contactIndex
