@@ -48,18 +48,24 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request, c *call) err
 
 // deleteContact forgets the contact in the workspace's store.
 func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request, c *call) error {
-	id := r.PathValue("id")
+	res, err := s.forget(r, c, r.PathValue("id"))
+	return answer(w, res, err)
+}
+
+// forget forgets contact id in the call's workspace and notes the contact
+// and the rows deleted for the audit log.
+func (s *Server) forget(r *http.Request, c *call, id string) (antipersona.ForgetResult, error) {
 	c.target = id
 	res, err := c.ws.ForgetContact(r.Context(), id, s.now())
 	if err != nil {
-		return err
+		return res, err
 	}
 	var n int64
 	for _, k := range res.Deleted {
 		n += k
 	}
 	c.detail = strconv.FormatInt(n, 10) + " rows deleted"
-	return answer(w, res, nil)
+	return res, nil
 }
 
 // ContactExport is everything held on one contact.

@@ -714,15 +714,9 @@ func (s *Server) uiForget(w http.ResponseWriter, r *http.Request, c *uiCall) err
 	if r.PostForm.Get("confirm") == "" {
 		return antipersona.Errorf(antipersona.EINVALID, "tick the confirmation to forget contact %s", id)
 	}
-	res, err := c.ws.ForgetContact(r.Context(), id, s.now())
-	if err != nil {
+	if _, err := s.forget(r, &c.call, id); err != nil {
 		return err
 	}
-	var n int64
-	for _, k := range res.Deleted {
-		n += k
-	}
-	c.detail = strconv.FormatInt(n, 10) + " rows deleted (dashboard)"
 	redirectDone(w, r, "/ui/contacts", "forgotten")
 	return nil
 }
