@@ -253,8 +253,10 @@ func (m *Main) serveDemo(ctx context.Context, ws, addr string) error {
 	if h, port, err := net.SplitHostPort(addr); err == nil && (h == "" || h == "0.0.0.0" || h == "::") {
 		host = net.JoinHostPort("127.0.0.1", port)
 	}
-	fmt.Fprintf(m.Stdout, "\nThe dashboard of the demo shop: http://%s/ui/\nLog in with this admin key (made for the demo; antipersona -w %s keys revoke %s ends it):\n  %s\nStop the server with Ctrl+C.\n\n",
+	fmt.Fprintf(m.Stdout, "\nThe dashboard of the demo shop: http://%s/ui/ (open it once the next line says the server is listening)\n"+
+		"Log in with this admin key (made for the demo; antipersona -w %s keys revoke %s ends it):\n  %s\nStop the server with Ctrl+C.\n\n",
 		host, ws, k.ID, key)
+	m.warmViews = true // the first page is ready when the server listens
 	return m.runServe(ctx, addr, "", []string{ws}, true)
 }
 

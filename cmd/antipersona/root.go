@@ -37,6 +37,9 @@ type Main struct {
 	quiet     bool
 	verbose   bool
 	postgres  string // serve --postgres
+	// warmViews makes serve compute the dashboard's views of each
+	// workspace's language before it listens (demo --serve).
+	warmViews bool
 	logger    *slog.Logger
 }
 

@@ -145,6 +145,13 @@ func (m *Main) runServe(ctx context.Context, addr, dsn string, dirs []string, ad
 		}
 		names[sw.name] = sw.dir
 	}
+	if m.warmViews {
+		for _, sw := range served {
+			if _, err := sw.ws.View(ctx, sw.cfg.Locale); err != nil && antipersona.ErrorCode(err) != antipersona.ENOTFOUND {
+				return fmt.Errorf("workspace %s: %w", sw.dir, err)
+			}
+		}
+	}
 	closeKeys, err := openPostgresKeys(ctx, served)
 	if err != nil {
 		return err
