@@ -189,6 +189,28 @@ func (m *Main) runServe(ctx context.Context, addr, dsn string, dirs []string, ad
 	// The address goes to stdout, alone on its line, for scripts (and
 	// tests) that start the server on :0.
 	fmt.Fprintf(m.Stdout, "listening on http://%s\n", ln.Addr())
+	// The dashboard's views of each workspace (unless made above) are made
+	// in the background, so that the first visitor does not wait for them;
+	// they stop, and are waited for, before the stores close.
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	var warming sync.WaitGroup
+	defer func() { stopWarm(); warming.Wait() }()
+	if !m.warmViews {
+		warming.Add(1)
+		go func() {
+			defer warming.Done()
+			for _, sw := range served {
+				start := time.Now()
+				_, err := sw.ws.View(warmCtx, sw.cfg.Locale)
+				switch {
+				case err == nil:
+					logger.Info("dashboard ready", "workspace", sw.name, "seconds", time.Since(start).Seconds())
+				case warmCtx.Err() == nil && antipersona.ErrorCode(err) != antipersona.ENOTFOUND:
+					logger.Warn("dashboard views not made", "workspace", sw.name, "err", err)
+				}
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
