@@ -186,6 +186,13 @@ type PageCheck struct {
 	Overflow bool `json:"overflow"`
 	// Resources are the resources the page loaded.
 	Resources []string `json:"resources"`
+	// Nameless lists the images without alt text and the links and buttons
+	// without a name a screen reader could say.
+	Nameless []string `json:"nameless"`
+	// HeadingSkips lists the headings that skip a level (an h3 after an
+	// h1), and NoH1 is true when the page has not exactly one h1.
+	HeadingSkips []string `json:"headingSkips"`
+	NoH1         bool     `json:"noH1"`
 }
 
 const checkPage = `(() => {
@@ -195,7 +202,24 @@ const checkPage = `(() => {
     if ((el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) continue;
     unlabelled.push(el.outerHTML.slice(0, 80));
   }
+  const nameless = [];
+  for (const el of document.querySelectorAll('img')) if (!el.hasAttribute('alt')) nameless.push(el.outerHTML.slice(0, 80));
+  for (const el of document.querySelectorAll('a[href], button')) {
+    const name = (el.textContent || '').trim() || el.getAttribute('aria-label') || el.getAttribute('title') ||
+      [...el.querySelectorAll('img[alt]')].map(i => i.alt).join('');
+    if (!name) nameless.push(el.outerHTML.slice(0, 80));
+  }
+  const skips = [];
+  let prev = 0;
+  for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    const level = Number(h.tagName[1]);
+    if (prev && level > prev + 1) skips.push(h.tagName + ' after H' + prev + ': ' + h.textContent.trim().slice(0, 40));
+    prev = level;
+  }
   return {
+    nameless: nameless,
+    headingSkips: skips,
+    noH1: document.querySelectorAll('h1').length !== 1,
     lang: document.documentElement.lang,
     violations: window.__cspViolations || [],
     brokenImages: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length,
@@ -206,9 +230,11 @@ const checkPage = `(() => {
 })()`
 
 // Check inspects the loaded page and fails the test when it reported a
-// CSP violation, holds an image that did not decode or a form field
-// without a label, is wider than the window, or when any page since the
-// last Check requested anything from another origin (data: URIs aside).
+// CSP violation, holds an image that did not decode, a form field without
+// a label, an image without alt text, a link or button without a name, a
+// heading that skips a level, not exactly one h1, is wider than the
+// window, or when any page since the last Check requested anything from
+// another origin (data: URIs aside).
 // It returns what it found.
 func (tb *Tab) Check(what string) PageCheck {
 	tb.t.Helper()
@@ -224,6 +250,15 @@ func (tb *Tab) Check(what string) PageCheck {
 	}
 	if pc.Overflow {
 		tb.t.Errorf("%s: the page is wider than the window", what)
+	}
+	for _, n := range pc.Nameless {
+		tb.t.Errorf("%s: no text for a screen reader: %s", what, n)
+	}
+	for _, h := range pc.HeadingSkips {
+		tb.t.Errorf("%s: a heading skips a level: %s", what, h)
+	}
+	if pc.NoH1 {
+		tb.t.Errorf("%s: the page has not exactly one h1", what)
 	}
 	tb.mu.Lock()
 	reqs := tb.requests
