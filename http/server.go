@@ -1,8 +1,9 @@
 // Package http is the team server's HTTP adapter: the JSON API under
-// /api/v1, the Segment-compatible ingest endpoints under /v1, health,
-// readiness and Prometheus metrics. It knows the domain only through the
-// Workspace interface and the stores' contracts of the root package; it
-// imports no store.
+// /api/v1, the Segment-compatible ingest endpoints under /v1, the web
+// dashboard under /ui (server-rendered pages in en, pl, vi and ka; see
+// ui.go), health, readiness and Prometheus metrics. It knows the domain
+// only through the Workspace and Dashboard interfaces and the stores'
+// contracts of the root package; it imports no store.
 //
 // Every endpoint checks the API key (Authorization: Bearer KEY, or the key
 // as the Basic auth user on the Segment endpoints), the workspace the key
