@@ -600,7 +600,9 @@ func (s *Server) audiencesPage(w http.ResponseWriter, r *http.Request, c *uiCall
 }
 
 func (s *Server) uiAudiences(w http.ResponseWriter, r *http.Request, c *uiCall) error {
-	return s.audiencesPage(w, r, c, http.StatusOK, audienceForm{}, nil, "")
+	// ?persona=ID (the link of a persona's page) starts the form with it.
+	form := audienceForm{Spec: AudienceSpec{Persona: r.URL.Query().Get("persona")}}
+	return s.audiencesPage(w, r, c, http.StatusOK, form, nil, "")
 }
 
 // uiAudienceForm previews or exports the audience of the form.

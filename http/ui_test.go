@@ -379,6 +379,14 @@ func TestDashboardSession(t *testing.T) {
 		t.Errorf("audit log after preview and export: %+v", d.audit)
 	}
 
+	// A persona's page leads to the audience form with that persona chosen.
+	if body := an.do("GET", "/ui/personas/pos-1", nil).Body.String(); !strings.Contains(body, `href="/ui/audiences?persona=pos-1"`) {
+		t.Error("the persona page has no link to an audience of it")
+	}
+	if body := an.do("GET", "/ui/audiences?persona=pos-1", nil).Body.String(); !strings.Contains(body, `<option value="pos-1" selected>`) {
+		t.Error("the audience form does not start with the persona of the link")
+	}
+
 	// A reader sees no form and may not post one.
 	rd := &browserLike{t: t, h: h}
 	rd.login(keys[antipersona.RoleReader])
