@@ -143,6 +143,15 @@ type ForgetResult struct {
 	Deleted   map[string]int64 `json:"deleted"` // rows by table; tables without a row are left out
 }
 
+// Rows is the number of rows deleted in all tables.
+func (r ForgetResult) Rows() int64 {
+	var n int64
+	for _, k := range r.Deleted {
+		n += k
+	}
+	return n
+}
+
 // ForgottenHash is how stores record a forgotten contact id: the hex
 // SHA-256 of the id as ingested.
 func ForgottenHash(id string) string {

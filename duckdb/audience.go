@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/antipersona/antipersona"
@@ -19,25 +18,10 @@ func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids a
 	if err != nil {
 		return err
 	}
-	cols := []string{"email", "phone"}
-	for _, t := range traits {
-		if antipersona.IsIdentifierTrait(t.Ident) {
-			cols = append(cols, t.Ident)
-		}
-	}
-	sel := make([]string, len(cols))
-	for i, c := range cols {
-		q := quoteIdent(c)
-		sel[i] = "CAST(" + features.LatestValue(q, "", "") + " AS VARCHAR)"
-	}
-	q := "SELECT contact_id, " + strings.Join(sel, ", ") + " FROM contacts GROUP BY contact_id ORDER BY contact_id"
-	return s.Scan(ctx, q, func(v []any) error {
-		str := func(i int) string { x, _ := v[i].(string); return x }
-		ids := antipersona.Identifiers{Email: str(1), Phone: str(2)}
-		for i, c := range cols[2:] {
-			ids.SetTrait(c, str(3+i))
-		}
-		return fn(v[0].(string), ids)
+	cols := features.IdentifierColumns(traits)
+	text := func(v any) string { x, _ := v.(string); return x }
+	return s.Scan(ctx, features.IdentifiersSQL(cols, true), func(v []any) error {
+		return fn(features.ScanIdentifiers(cols, text, v))
 	})
 }
 

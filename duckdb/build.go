@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/features"
 )
 
 // Build replaces the features table with the result of featureSQL (one row
@@ -138,11 +139,7 @@ func (s *Store) FeatureColumns(ctx context.Context) ([]string, error) {
 // Summary sums the features table of build b.
 func (s *Store) Summary(ctx context.Context, b antipersona.Build) (antipersona.BuildSummary, error) {
 	sum := antipersona.BuildSummary{Build: b}
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE frequency > 0), count(*) FILTER (WHERE converted),
-		COALESCE(sum(frequency), 0), COALESCE(sum(monetary), 0), COALESCE(sum(returns_amount), 0),
-		COALESCE(sum(acquisition_cost + contact_cost + support_cost), 0), COALESCE(sum(profit), 0),
-		count(*) FILTER (WHERE profit < 0), COALESCE(sum(profit) FILTER (WHERE profit < 0), 0)
-		FROM features`).Scan(&sum.Contacts, &sum.Buyers, &sum.Converted, &sum.Orders, &sum.Revenue, &sum.Returns,
+	err := s.db.QueryRowContext(ctx, features.SummarySQL).Scan(&sum.Contacts, &sum.Buyers, &sum.Converted, &sum.Orders, &sum.Revenue, &sum.Returns,
 		&sum.Costs, &sum.Profit, &sum.Unprofitable, &sum.UnprofitableLoss)
 	if err != nil {
 		return sum, fmt.Errorf("summarise build: %w", err)

@@ -292,21 +292,7 @@ func (s *Store) LastDecisionBuild(ctx context.Context, before int64) (int64, err
 // (nil for a missing value), by contact id. A zero prior means the
 // values as first known, before any such version.
 func (s *Store) TraitsBefore(ctx context.Context, traits []string, asOf, prior time.Time, fn func(contactID string, since time.Time, vals []any) error) error {
-	cut := "TIMESTAMP " + quoteLit(asOf.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
-	from, old := "TIMESTAMP '-infinity'", "c.valid_from IS NULL"
-	if !prior.IsZero() {
-		from = "TIMESTAMP " + quoteLit(prior.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
-		old = "(c.valid_from IS NULL OR c.valid_from < " + from + ")"
-	}
-	cols := make([]string, len(traits))
-	for i, t := range traits {
-		q := quoteIdent(t)
-		cols[i] = ", " + features.LatestValue(q, "c.", old) + " AS " + q
-	}
-	q := "WITH latest AS (SELECT contact_id, max(valid_from) AS since FROM contacts WHERE valid_from < " + cut + " GROUP BY contact_id HAVING max(valid_from) >= " + from + ") " +
-		"SELECT l.contact_id, any_value(l.since)" + strings.Join(cols, "") +
-		" FROM latest l JOIN contacts c ON c.contact_id = l.contact_id GROUP BY l.contact_id ORDER BY l.contact_id"
-	err := s.Scan(ctx, q, func(v []any) error {
+	err := s.Scan(ctx, features.TraitsBeforeSQL(traits, asOf, prior), func(v []any) error {
 		t, _ := v[1].(time.Time)
 		return fn(v[0].(string), t.UTC(), v[2:])
 	})

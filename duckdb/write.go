@@ -649,57 +649,26 @@ func (s *Store) TraitStats(ctx context.Context) ([]antipersona.TraitStat, error)
 // properties of its identify calls merged in time order (a later call's
 // value wins), as a JSON object.
 func (s *Store) IdentifyTraits(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT CAST(ts AS DATE) AS day, contact_id, properties FROM events
-		WHERE type = 'identify' AND contact_id IS NOT NULL AND properties IS NOT NULL AND properties <> '{}'
-		ORDER BY day, contact_id, ts, message_id`)
+	rows, err := s.db.QueryContext(ctx, features.IdentifyTraitsSQL)
 	if err != nil {
 		return fmt.Errorf("read identify traits: %w", err)
 	}
 	defer rows.Close()
-	var cur time.Time
-	day := map[string]map[string]json.RawMessage{}
-	flush := func() error {
-		if len(day) == 0 {
-			return nil
-		}
-		out := make(map[string]json.RawMessage, len(day))
-		for id, kv := range day {
-			obj, err := json.Marshal(kv)
-			if err != nil {
-				return err
-			}
-			out[id] = obj
-		}
-		day = map[string]map[string]json.RawMessage{}
-		return fn(cur, out)
-	}
+	days := features.NewIdentifyDays(fn)
 	for rows.Next() {
 		var d time.Time
 		var id, props string
 		if err := rows.Scan(&d, &id, &props); err != nil {
 			return err
 		}
-		if !d.Equal(cur) {
-			if err := flush(); err != nil {
-				return err
-			}
-			cur = d
-		}
-		var kv map[string]json.RawMessage
-		if json.Unmarshal([]byte(props), &kv) != nil {
-			continue // not an object: nothing to apply
-		}
-		if day[id] == nil {
-			day[id] = map[string]json.RawMessage{}
-		}
-		for k, v := range kv {
-			day[id][k] = v
+		if err := days.Add(d, id, props); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return flush()
+	return days.Close()
 }
 
 // IdentifyState is a digest of the stored identify calls that carry traits:
@@ -707,8 +676,7 @@ func (s *Store) IdentifyTraits(ctx context.Context, fn func(day time.Time, trait
 // number means no new traits to apply.
 func (s *Store) IdentifyState(ctx context.Context) (string, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM events
-		WHERE type = 'identify' AND contact_id IS NOT NULL AND properties IS NOT NULL AND properties <> '{}'`).Scan(&n)
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE "+features.IdentifyWhere).Scan(&n)
 	return fmt.Sprint(n), err
 }
 

@@ -60,11 +60,7 @@ func (s *Server) forget(r *http.Request, c *call, id string) (antipersona.Forget
 	if err != nil {
 		return res, err
 	}
-	var n int64
-	for _, k := range res.Deleted {
-		n += k
-	}
-	c.detail = strconv.FormatInt(n, 10) + " rows deleted"
+	c.detail = strconv.FormatInt(res.Rows(), 10) + " rows deleted"
 	return res, nil
 }
 

@@ -100,12 +100,9 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	for _, rt := range s.uiRouteTable() {
 		mux.Handle(rt.method+" "+rt.path, s.uiHandle(rt))
 	}
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/ui/", http.StatusSeeOther)
-	})
-	mux.HandleFunc("GET /ui", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/ui/", http.StatusSeeOther)
-	})
+	toUI := http.RedirectHandler("/ui/", http.StatusSeeOther)
+	mux.Handle("GET /{$}", toUI)
+	mux.Handle("GET /ui", toUI)
 }
 
 // uiLangOf chooses the reader's language: the switcher's cookie, else the

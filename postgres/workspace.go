@@ -120,13 +120,7 @@ func (s *Store) BuildByID(ctx context.Context, id int64) (*antipersona.Build, er
 // Summary sums the features table of build b.
 func (s *Store) Summary(ctx context.Context, b antipersona.Build) (antipersona.BuildSummary, error) {
 	sum := antipersona.BuildSummary{Build: b}
-	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE frequency > 0), count(*) FILTER (WHERE converted),
-		CAST(COALESCE(sum(frequency), 0) AS bigint), CAST(COALESCE(sum(monetary), 0) AS double precision),
-		CAST(COALESCE(sum(returns_amount), 0) AS double precision),
-		CAST(COALESCE(sum(acquisition_cost + contact_cost + support_cost), 0) AS double precision),
-		CAST(COALESCE(sum(profit), 0) AS double precision),
-		count(*) FILTER (WHERE profit < 0), CAST(COALESCE(sum(profit) FILTER (WHERE profit < 0), 0) AS double precision)
-		FROM features`).Scan(&sum.Contacts, &sum.Buyers, &sum.Converted, &sum.Orders, &sum.Revenue, &sum.Returns,
+	err := s.pool.QueryRow(ctx, features.SummarySQL).Scan(&sum.Contacts, &sum.Buyers, &sum.Converted, &sum.Orders, &sum.Revenue, &sum.Returns,
 		&sum.Costs, &sum.Profit, &sum.Unprofitable, &sum.UnprofitableLoss)
 	if err != nil {
 		return sum, fmt.Errorf("summarise build: %w", err)
@@ -560,13 +554,11 @@ func (s *Store) SurveyState(ctx context.Context) (string, error) {
 	return fmt.Sprint(n), nil
 }
 
-const identifyWhere = `type = 'identify' AND contact_id IS NOT NULL AND properties IS NOT NULL AND properties <> '{}'`
-
 // IdentifyState is a digest of the stored identify calls that carry
 // traits: their number.
 func (s *Store) IdentifyState(ctx context.Context) (string, error) {
 	var n int64
-	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM events WHERE "+identifyWhere).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM events WHERE "+features.IdentifyWhere).Scan(&n); err != nil {
 		return "", fmt.Errorf("count identify calls: %w", err)
 	}
 	return fmt.Sprint(n), nil
@@ -577,55 +569,19 @@ func (s *Store) IdentifyState(ctx context.Context) (string, error) {
 // the properties of its identify calls merged in time order (a later
 // call's value wins), as a JSON object.
 func (s *Store) IdentifyTraits(ctx context.Context, fn func(day time.Time, traits map[string]json.RawMessage) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT CAST(ts AS date) AS day, contact_id, properties FROM events
-		WHERE `+identifyWhere+` ORDER BY day, contact_id, ts, message_id`)
+	rows, err := s.pool.Query(ctx, features.IdentifyTraitsSQL)
 	if err != nil {
 		return fmt.Errorf("read identify traits: %w", err)
 	}
 	defer rows.Close()
-	var cur time.Time
-	day := map[string]map[string]json.RawMessage{}
-	flush := func() error {
-		if len(day) == 0 {
-			return nil
-		}
-		out := make(map[string]json.RawMessage, len(day))
-		for id, kv := range day {
-			obj, err := json.Marshal(kv)
-			if err != nil {
-				return err
-			}
-			out[id] = obj
-		}
-		day = map[string]map[string]json.RawMessage{}
-		return fn(cur, out)
-	}
+	days := features.NewIdentifyDays(fn)
 	var d time.Time
 	var id, props string
-	_, err = pgx.ForEachRow(rows, []any{&d, &id, &props}, func() error {
-		d = d.UTC()
-		if !d.Equal(cur) {
-			if err := flush(); err != nil {
-				return err
-			}
-			cur = d
-		}
-		var kv map[string]json.RawMessage
-		if json.Unmarshal([]byte(props), &kv) != nil {
-			return nil // not an object: nothing to apply
-		}
-		if day[id] == nil {
-			day[id] = map[string]json.RawMessage{}
-		}
-		for k, v := range kv {
-			day[id][k] = v
-		}
-		return nil
-	})
+	_, err = pgx.ForEachRow(rows, []any{&d, &id, &props}, func() error { return days.Add(d, id, props) })
 	if err != nil {
 		return fmt.Errorf("read identify traits: %w", err)
 	}
-	return flush()
+	return days.Close()
 }
 
 // CostsAsOf calls fn with every cost row dated up to the end of asOf (or
@@ -769,21 +725,7 @@ func duckNumberText(s string) string {
 // date asOf, the start of its latest version and the values of traits
 // valid on prior (see the DuckDB store's), by contact id.
 func (s *Store) TraitsBefore(ctx context.Context, traits []string, asOf, prior time.Time, fn func(contactID string, since time.Time, vals []any) error) error {
-	cut := "TIMESTAMP " + quoteLit(asOf.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
-	from, old := "TIMESTAMP '-infinity'", "c.valid_from IS NULL"
-	if !prior.IsZero() {
-		from = "TIMESTAMP " + quoteLit(prior.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
-		old = "(c.valid_from IS NULL OR c.valid_from < " + from + ")"
-	}
-	cols := make([]string, len(traits))
-	for i, t := range traits {
-		q := quoteIdent(t)
-		cols[i] = ", " + features.LatestValue(q, "c.", old) + " AS " + q
-	}
-	q := "WITH latest AS (SELECT contact_id, max(valid_from) AS since FROM contacts WHERE valid_from < " + cut + " GROUP BY contact_id HAVING max(valid_from) >= " + from + ") " +
-		"SELECT l.contact_id, any_value(l.since)" + strings.Join(cols, "") +
-		" FROM latest l JOIN contacts c ON c.contact_id = l.contact_id GROUP BY l.contact_id ORDER BY l.contact_id"
-	err := s.Scan(ctx, q, func(v []any) error {
+	err := s.Scan(ctx, features.TraitsBeforeSQL(traits, asOf, prior), func(v []any) error {
 		t, _ := v[1].(time.Time)
 		return fn(v[0].(string), t.UTC(), v[2:])
 	})
@@ -801,24 +743,11 @@ func (s *Store) ContactIdentifiers(ctx context.Context, fn func(id string, ids a
 	if err != nil {
 		return err
 	}
-	cols := []string{"email", "phone"}
-	for _, t := range traits {
-		if antipersona.IsIdentifierTrait(t.Ident) {
-			cols = append(cols, t.Ident)
-		}
-	}
-	sel := make([]string, len(cols))
-	for i, c := range cols {
-		sel[i] = features.LatestValue(quoteIdent(c), "", "")
-	}
-	q := "SELECT contact_id, " + strings.Join(sel, ", ") + " FROM contacts GROUP BY contact_id ORDER BY contact_id"
-	return s.Scan(ctx, q, func(v []any) error {
-		str := func(i int) string { return duckText(v[i]) }
-		ids := antipersona.Identifiers{Email: str(1), Phone: str(2)}
-		for i, c := range cols[2:] {
-			ids.SetTrait(c, str(3+i))
-		}
-		return fn(v[0].(string), ids)
+	// The values as text the way DuckDB's CAST writes them (duckText), so
+	// that both stores hash the same identifiers.
+	cols := features.IdentifierColumns(traits)
+	return s.Scan(ctx, features.IdentifiersSQL(cols, false), func(v []any) error {
+		return fn(features.ScanIdentifiers(cols, duckText, v))
 	})
 }
 

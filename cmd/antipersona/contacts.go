@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antipersona/antipersona"
+	"github.com/antipersona/antipersona/config"
 )
 
 func (m *Main) contactsCommand() *cobra.Command {
@@ -32,11 +33,7 @@ Each is recorded in the audit log (key "cli").`,
 }
 
 // auditCLI records a command's action in the workspace's audit log.
-func (m *Main) auditCLI(ctx context.Context, s store, action, target, detail string) error {
-	cfg, err := m.loadConfig()
-	if err != nil {
-		return err
-	}
+func (m *Main) auditCLI(ctx context.Context, cfg config.Config, s store, action, target, detail string) error {
 	return s.AppendAudit(context.WithoutCancel(ctx), antipersona.AuditEntry{Time: m.Now().UTC(),
 		Workspace: workspaceName(cfg, m.workspaceDir()), KeyID: "cli", Action: action, Target: target, Detail: detail})
 }
@@ -56,11 +53,8 @@ func (m *Main) contactsForgetCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var n int64
-			for _, k := range res.Deleted {
-				n += k
-			}
-			if err := m.auditCLI(cmd.Context(), s, "contact.delete", args[0], strconv.FormatInt(n, 10)+" rows deleted"); err != nil {
+			n := res.Rows()
+			if err := m.auditCLI(cmd.Context(), cfg, s, "contact.delete", args[0], strconv.FormatInt(n, 10)+" rows deleted"); err != nil {
 				return err
 			}
 			if m.jsonOut {
@@ -78,7 +72,7 @@ func (m *Main) contactsExportCommand() *cobra.Command {
 		Short: "Print every row held on a contact, by table, as JSON",
 		Args:  exactArgs(1, "a contact id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, s, err := m.openWorkspace(cmd.Context())
+			cfg, s, err := m.openWorkspace(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -91,7 +85,7 @@ func (m *Main) contactsExportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := m.auditCLI(cmd.Context(), s, "contact.export", args[0], ""); err != nil {
+			if err := m.auditCLI(cmd.Context(), cfg, s, "contact.export", args[0], ""); err != nil {
 				return err
 			}
 			return m.printJSON(map[string]any{"contact_id": args[0], "forgotten": forgotten, "tables": data})
@@ -105,7 +99,7 @@ func (m *Main) contactsConsentCommand() *cobra.Command {
 		Short: "Accept a forgotten contact's data again",
 		Args:  exactArgs(1, "a contact id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, s, err := m.openWorkspace(cmd.Context())
+			cfg, s, err := m.openWorkspace(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -113,7 +107,7 @@ func (m *Main) contactsConsentCommand() *cobra.Command {
 			if err := s.Reconsent(cmd.Context(), args[0]); err != nil {
 				return err
 			}
-			if err := m.auditCLI(cmd.Context(), s, "contact.consent", args[0], ""); err != nil {
+			if err := m.auditCLI(cmd.Context(), cfg, s, "contact.consent", args[0], ""); err != nil {
 				return err
 			}
 			m.info("Contact %s may be ingested again", args[0])

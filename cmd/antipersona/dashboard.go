@@ -31,12 +31,9 @@ import (
 func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, error) {
 	w.viewMu.Lock()
 	defer w.viewMu.Unlock()
-	bid, err := w.s.LastDecisionBuild(ctx, 0)
+	bid, err := w.lastBuild(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if bid == 0 {
-		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no build yet: run 'antipersona build'")
 	}
 	if d, ok := w.views[lang]; ok && d.BuildID == bid {
 		return d, nil
@@ -68,6 +65,16 @@ func (w *workspaceAPI) View(ctx context.Context, lang string) (*report.Data, err
 	}
 	w.views[lang] = d
 	return d, nil
+}
+
+// lastBuild returns the id of the last build with decisions; ENOTFOUND
+// before the first.
+func (w *workspaceAPI) lastBuild(ctx context.Context) (int64, error) {
+	bid, err := w.s.LastDecisionBuild(ctx, 0)
+	if err == nil && bid == 0 {
+		err = antipersona.Errorf(antipersona.ENOTFOUND, "no build yet: run 'antipersona build'")
+	}
+	return bid, err
 }
 
 // forgetViews drops the dashboard's views and contact index: the next
@@ -176,12 +183,9 @@ func (w *workspaceAPI) contactsOf(ctx context.Context, bid int64) (*contactIndex
 // build reads every contact's decision and identifiers; later ones scan
 // the index in memory.
 func (w *workspaceAPI) FindContacts(ctx context.Context, query string, limit int) ([]aphttp.ContactHit, error) {
-	bid, err := w.s.LastDecisionBuild(ctx, 0)
+	bid, err := w.lastBuild(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if bid == 0 {
-		return nil, antipersona.Errorf(antipersona.ENOTFOUND, "no build yet: run 'antipersona build'")
 	}
 	ix, err := w.contactsOf(ctx, bid)
 	if err != nil {
@@ -414,12 +418,7 @@ func (w *workspaceAPI) AudienceList(ctx context.Context) ([]aphttp.AudienceInfo,
 	if err != nil {
 		return nil, err
 	}
-	last := map[string]*antipersona.AudienceExport{}
-	for i := range es {
-		if l := last[es[i].Name]; l == nil || !es[i].ExportedAt.Before(l.ExportedAt) {
-			last[es[i].Name] = &es[i]
-		}
-	}
+	last := lastExports(es)
 	names := make([]string, 0, len(last))
 	for n := range last {
 		names = append(names, n)
@@ -433,7 +432,7 @@ func (w *workspaceAPI) AudienceList(ctx context.Context) ([]aphttp.AudienceInfo,
 		} else if sp != nil {
 			info.Spec = *sp
 		}
-		_, ferr := w.AudienceFile(ctx, n, false)
+		_, ferr := w.audienceFile(last[n], n, false)
 		info.Downloadable = ferr == nil
 		out = append(out, info)
 	}

@@ -564,12 +564,23 @@ func (w *workspaceAPI) AudienceFile(ctx context.Context, name string, removals b
 	if err != nil {
 		return aphttp.AudienceDownload{}, err
 	}
-	var last *antipersona.AudienceExport
+	return w.audienceFile(lastExports(es)[name], name, removals)
+}
+
+// lastExports returns the last export of each audience, by name.
+func lastExports(es []antipersona.AudienceExport) map[string]*antipersona.AudienceExport {
+	last := map[string]*antipersona.AudienceExport{}
 	for i := range es {
-		if es[i].Name == name && (last == nil || !es[i].ExportedAt.Before(last.ExportedAt)) {
-			last = &es[i]
+		if l := last[es[i].Name]; l == nil || !es[i].ExportedAt.Before(l.ExportedAt) {
+			last[es[i].Name] = &es[i]
 		}
 	}
+	return last
+}
+
+// audienceFile is AudienceFile for the audience's last export (nil when
+// it was never exported).
+func (w *workspaceAPI) audienceFile(last *antipersona.AudienceExport, name string, removals bool) (aphttp.AudienceDownload, error) {
 	if last == nil || last.File == "" {
 		return aphttp.AudienceDownload{}, antipersona.Errorf(antipersona.ENOTFOUND, "no export of audience %q to download", name)
 	}
